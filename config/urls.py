@@ -1,0 +1,11 @@
+from django.urls import include, path
+
+urlpatterns = [
+    path("", include("maqa.core.urls")),
+    path("accounts/", include("maqa.accounts.urls")),
+    path("manage/", include("maqa.organisations.urls")),
+]
+
+handler403 = "maqa.core.views.error_403"
+handler404 = "maqa.core.views.error_404"
+handler500 = "maqa.core.views.error_500"

@@ -1,0 +1,95 @@
+"""Shared fixtures: personas built once per test database, an SMTP sink, paths to ../shared."""
+
+from __future__ import annotations
+
+import os
+import socket
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from email import message_from_bytes
+from email.message import Message
+from pathlib import Path
+
+import pytest
+
+from maqa.core.testing import Personas, build_personas, load_personas
+
+SHARED = Path(__file__).resolve().parent.parent / "shared"
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):  # type: ignore[no-untyped-def]
+    with django_db_blocker.unblock():
+        build_personas()
+
+
+@pytest.fixture
+def personas(db: None) -> Personas:
+    return load_personas()
+
+
+@pytest.fixture(autouse=True)
+def _fast_hashing(settings):  # type: ignore[no-untyped-def]
+    """Argon2 stays the hasher (as in production) with cheap parameters, to keep tests fast."""
+    from django.contrib.auth.hashers import Argon2PasswordHasher
+
+    class FastArgon2(Argon2PasswordHasher):
+        time_cost = 1
+        memory_cost = 1024
+        parallelism = 1
+
+    import maqa.core.testing as testing_module
+
+    testing_module.FastArgon2 = FastArgon2  # type: ignore[attr-defined]
+    settings.PASSWORD_HASHERS = [
+        "maqa.core.testing.FastArgon2",
+        "django.contrib.auth.hashers.Argon2PasswordHasher",
+    ]
+
+
+@pytest.fixture
+def shared_dir() -> Path:
+    """../shared, read in place. Missing: skip with the reason, or fail under CI=true."""
+    if not SHARED.is_dir():
+        message = f"../shared is not beside this clone (looked for {SHARED})"
+        if os.environ.get("CI") == "true":
+            pytest.fail(message)
+        pytest.skip(message)
+    return SHARED
+
+
+@dataclass
+class SmtpSink:
+    host: str
+    port: int
+    messages: list[Message] = field(default_factory=list)
+
+
+@pytest.fixture
+def smtp_sink(settings) -> Iterator[SmtpSink]:  # type: ignore[no-untyped-def]
+    """A real SMTP server on localhost; Django sends to it through its SMTP backend."""
+    from aiosmtpd.controller import Controller
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    sink = SmtpSink("127.0.0.1", port)
+
+    class Handler:
+        async def handle_DATA(self, server, session, envelope):  # type: ignore[no-untyped-def]
+            sink.messages.append(message_from_bytes(envelope.content))
+            return "250 OK"
+
+    controller = Controller(Handler(), hostname=sink.host, port=sink.port)
+    controller.start()
+    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    settings.EMAIL_HOST = sink.host
+    settings.EMAIL_PORT = sink.port
+    settings.EMAIL_USE_TLS = False
+    settings.EMAIL_USE_SSL = False
+    settings.EMAIL_HOST_USER = ""
+    settings.EMAIL_HOST_PASSWORD = ""
+    try:
+        yield sink
+    finally:
+        controller.stop()

@@ -1,0 +1,1 @@
+"""maqa: multi-agency quality assurance audits for Safeguarding Children Partnerships."""

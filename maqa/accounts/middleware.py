@@ -1,0 +1,29 @@
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect
+
+from maqa.accounts.access import needs_two_factor
+
+# Pages a signed-in person may open before finishing two-factor sign-in.
+OPEN_PREFIXES = ("/accounts/two-factor/", "/accounts/sign-out/", "/static/")
+
+
+class TwoFactorRequiredMiddleware:
+    """People whose roles can see returns or identifiers must finish two-factor sign-in first."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        user = request.user
+        if (
+            user.is_authenticated
+            and not request.path.startswith(OPEN_PREFIXES)
+            and needs_two_factor(user)  # type: ignore[arg-type]
+            and not user.is_verified()  # type: ignore[union-attr]
+        ):
+            return redirect("accounts:two-factor")
+        return self.get_response(request)

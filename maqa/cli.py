@@ -1,0 +1,30 @@
+"""The `maqa` console script: Django's management commands under one name.
+
+maqa's own commands are spelt with hyphens (`maqa audit-trail verify`); the underscore spelling
+that Django uses for module names works too.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+
+
+def main() -> None:
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
+    argv = sys.argv[:]
+    argv[0] = "maqa"
+    if len(argv) == 1 or (argv[1] in ("--help", "-h", "help") and len(argv) == 2):
+        from maqa.core.help import print_help
+
+        print_help()
+        return
+    if len(argv) > 1 and "-" in argv[1] and not argv[1].startswith("-"):
+        argv[1] = argv[1].replace("-", "_")
+    from django.core.management import execute_from_command_line
+
+    execute_from_command_line(argv)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,37 @@
+"""Forms render with GOV.UK Frontend markup: labels, hints, error messages and an error summary."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+
+_WIDGET_CLASSES: dict[type[forms.Widget], str] = {
+    forms.Textarea: "govuk-textarea",
+    forms.Select: "govuk-select",
+    forms.CheckboxSelectMultiple: "govuk-checkboxes__input",
+    forms.RadioSelect: "govuk-radios__input",
+    forms.CheckboxInput: "govuk-checkboxes__input",
+}
+
+
+def style_fields(form: forms.BaseForm) -> None:
+    for field in form.fields.values():
+        css = _WIDGET_CLASSES.get(type(field.widget), "govuk-input")
+        field.widget.attrs.setdefault("class", css)
+
+
+class GovukForm(forms.Form):
+    template_name = "includes/govuk_form.html"
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        style_fields(self)
+
+
+class GovukModelForm(forms.ModelForm):  # type: ignore[type-arg]
+    template_name = "includes/govuk_form.html"
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        style_fields(self)

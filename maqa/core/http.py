@@ -1,0 +1,17 @@
+"""Small request helpers shared by views."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.http import HttpRequest
+
+
+def client_ip(request: HttpRequest) -> str | None:
+    """The visitor's address. Behind N trusted proxies (NUM_PROXIES), read X-Forwarded-For."""
+    proxies = int(getattr(settings, "NUM_PROXIES", 0))
+    if proxies > 0:
+        forwarded = [p.strip() for p in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")]
+        forwarded = [p for p in forwarded if p]
+        if len(forwarded) >= proxies:
+            return forwarded[-proxies]
+    return request.META.get("REMOTE_ADDR") or None

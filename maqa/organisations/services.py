@@ -1,0 +1,91 @@
+"""Writes for organisations and the resource library. Each records an audit event."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db import IntegrityError, models, transaction
+
+from maqa.accounts.models import User
+from maqa.core.errors import ApplicationError
+from maqa.core.models import AuditEvent
+from maqa.core.services import audit_record, changes_between
+from maqa.organisations.models import Organisation, Resource
+
+STALE_MESSAGE = (
+    "Someone else changed this {what} while you were editing. Reload the page to see their "
+    "changes, then make yours again."
+)
+
+
+def _snapshot(obj: models.Model, fields: list[str]) -> dict[str, Any]:
+    return {name: getattr(obj, name) for name in fields}
+
+
+def _save_versioned(
+    *, actor: User, ip: str | None, obj: Any, data: dict[str, Any], version: int, what: str
+) -> Any:
+    """Apply ``data`` to ``obj`` only if nobody saved it since ``version`` was read."""
+    model = type(obj)
+    with transaction.atomic():
+        before = _snapshot(obj, list(data))
+        claimed = model.objects.filter(pk=obj.pk, version=version).update(version=version + 1)
+        if claimed != 1:
+            raise ApplicationError(STALE_MESSAGE.format(what=what))
+        for name, value in data.items():
+            setattr(obj, name, value)
+        obj.version = version + 1
+        try:
+            with transaction.atomic():
+                obj.save(update_fields=[*data, "version"])
+        except IntegrityError as exc:
+            raise ApplicationError(f"Another {what} already has that name.") from exc
+        audit_record(
+            action=AuditEvent.Action.CHANGED, actor=actor, ip=ip, obj=obj,
+            summary=changes_between(before, data),
+        )
+    return obj
+
+
+def _create(*, actor: User, ip: str | None, model: Any, data: dict[str, Any], what: str) -> Any:
+    with transaction.atomic():
+        try:
+            with transaction.atomic():
+                obj = model.objects.create(partnership=actor.partnership, **data)
+        except IntegrityError as exc:
+            raise ApplicationError(f"Another {what} already has that name.") from exc
+        audit_record(
+            action=AuditEvent.Action.CREATED, actor=actor, ip=ip, obj=obj,
+            summary={k: v for k, v in data.items()},
+        )
+    return obj
+
+
+def organisation_create(*, actor: User, ip: str | None, data: dict[str, Any]) -> Organisation:
+    obj: Organisation = _create(
+        actor=actor, ip=ip, model=Organisation, data=data, what="organisation"
+    )
+    return obj
+
+
+def organisation_update(
+    *, actor: User, ip: str | None, organisation: Organisation, data: dict[str, Any], version: int
+) -> Organisation:
+    obj: Organisation = _save_versioned(
+        actor=actor, ip=ip, obj=organisation, data=data, version=version, what="organisation"
+    )
+    return obj
+
+
+def resource_create(*, actor: User, ip: str | None, data: dict[str, Any]) -> Resource:
+    obj: Resource = _create(actor=actor, ip=ip, model=Resource, data=data, what="resource")
+    return obj
+
+
+def resource_update(
+    *, actor: User, ip: str | None, resource: Resource, data: dict[str, Any], version: int
+) -> Resource:
+    obj: Resource = _save_versioned(
+        actor=actor, ip=ip, obj=resource, data=data, version=version, what="resource"
+    )
+    return obj

@@ -1,0 +1,213 @@
+"""Admin pages for a partnership admin: organisations, people and roles, resources, audit trail."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from functools import wraps
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.db.models import Prefetch
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_POST
+
+from maqa.accounts import services as account_services
+from maqa.accounts.access import access_in_partnership, require_partnership_admin
+from maqa.accounts.models import Membership, User
+from maqa.core.errors import ApplicationError
+from maqa.core.http import client_ip
+from maqa.core.selectors import audit_trail_for
+from maqa.organisations import services
+from maqa.organisations.forms import (
+    AuditTrailFilterForm,
+    InviteForm,
+    OrganisationForm,
+    ResourceForm,
+    RolesForm,
+    parse_roles,
+)
+from maqa.organisations.models import Organisation, Resource
+
+View = Callable[..., HttpResponse]
+
+
+def admin_only(view: View) -> View:
+    @login_required
+    @wraps(view)
+    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        require_partnership_admin(request.user)
+        return view(request, *args, **kwargs)
+
+    return wrapper
+
+
+def _organisations(request: HttpRequest) -> list[Organisation]:
+    return list(Organisation.objects.filter(partnership_id=request.user.partnership_id))  # type: ignore[union-attr]
+
+
+# --- organisations --------------------------------------------------------------------------
+
+
+@admin_only
+def organisation_list(request: HttpRequest) -> HttpResponse:
+    return render(request, "organisations/organisation_list.html",
+                  {"organisations": _organisations(request)})
+
+
+@admin_only
+def organisation_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
+    organisation = access_in_partnership(request.user, Organisation, pk) if pk else None
+    form = OrganisationForm(request.POST or None, instance=organisation)
+    if request.method == "POST" and form.is_valid():
+        data = {k: v for k, v in form.cleaned_data.items() if k != "version"}
+        try:
+            if organisation is None:
+                services.organisation_create(actor=request.user, ip=client_ip(request), data=data)  # type: ignore[arg-type]
+            else:
+                services.organisation_update(
+                    actor=request.user, ip=client_ip(request), organisation=organisation,  # type: ignore[arg-type]
+                    data=data, version=form.cleaned_data["version"] or 0,
+                )
+        except ApplicationError as error:
+            form.add_error(None, error.message)
+        else:
+            messages.success(request, f"Saved {data['name']}.")
+            return redirect("organisations:organisation-list")
+    return render(request, "organisations/form_page.html", {
+        "form": form,
+        "title": f"Edit {organisation}" if organisation else "Add an organisation",
+        "back": "/manage/organisations/",
+    })
+
+
+# --- people ---------------------------------------------------------------------------------
+
+
+@admin_only
+def person_list(request: HttpRequest) -> HttpResponse:
+    people = (
+        User.objects.filter(partnership_id=request.user.partnership_id)  # type: ignore[union-attr]
+        .prefetch_related(
+            Prefetch("memberships", queryset=Membership.objects.select_related("organisation"))
+        )
+        .order_by("full_name")
+    )
+    return render(request, "organisations/person_list.html", {"people": people})
+
+
+@admin_only
+def person_invite(request: HttpRequest) -> HttpResponse:
+    form = InviteForm(request.POST or None, organisations=_organisations(request))
+    if request.method == "POST" and form.is_valid():
+        try:
+            user, _link = account_services.user_invite(
+                actor=request.user, ip=client_ip(request),  # type: ignore[arg-type]
+                email=form.cleaned_data["email"], full_name=form.cleaned_data["full_name"],
+                roles=parse_roles(form.cleaned_data["roles"]),
+            )
+        except ApplicationError as error:
+            form.add_error(error.field if error.field in form.fields else None, error.message)
+        else:
+            messages.success(request, f"Invitation sent to {user.email}.")
+            return redirect("organisations:person-list")
+    return render(request, "organisations/form_page.html", {
+        "form": form, "title": "Invite a person", "back": "/manage/people/",
+        "submit": "Send invitation",
+    })
+
+
+@admin_only
+def person_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    person: User = access_in_partnership(request.user, User, pk)
+    current = [f"{m.organisation_id}:{m.role}" for m in person.memberships.all()]
+    form = RolesForm(
+        request.POST or None, organisations=_organisations(request),
+        initial={"roles": current, "version": person.version},
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            account_services.user_set_roles(
+                actor=request.user, ip=client_ip(request), user=person,  # type: ignore[arg-type]
+                roles=parse_roles(form.cleaned_data["roles"]), version=form.cleaned_data["version"],
+            )
+        except ApplicationError as error:
+            form.add_error(None, error.message)
+        else:
+            messages.success(request, f"Roles saved for {person.full_name}.")
+            return redirect("organisations:person-list")
+    return render(request, "organisations/person_detail.html", {"form": form, "person": person})
+
+
+@admin_only
+@require_POST
+def person_deactivate(request: HttpRequest, pk: int) -> HttpResponse:
+    person: User = access_in_partnership(request.user, User, pk)
+    try:
+        account_services.user_deactivate(actor=request.user, ip=client_ip(request), user=person)  # type: ignore[arg-type]
+    except ApplicationError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, f"{person.full_name} is deactivated and signed out everywhere.")
+    return redirect("organisations:person-detail", pk=person.pk)
+
+
+@admin_only
+@require_POST
+def person_reactivate(request: HttpRequest, pk: int) -> HttpResponse:
+    person: User = access_in_partnership(request.user, User, pk)
+    account_services.user_reactivate(actor=request.user, ip=client_ip(request), user=person)  # type: ignore[arg-type]
+    messages.success(request, f"{person.full_name} can sign in again.")
+    return redirect("organisations:person-detail", pk=person.pk)
+
+
+# --- resources ------------------------------------------------------------------------------
+
+
+@admin_only
+def resource_list(request: HttpRequest) -> HttpResponse:
+    resources = Resource.objects.filter(partnership_id=request.user.partnership_id)  # type: ignore[union-attr]
+    return render(request, "organisations/resource_list.html", {"resources": resources})
+
+
+@admin_only
+def resource_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
+    resource = access_in_partnership(request.user, Resource, pk) if pk else None
+    form = ResourceForm(request.POST or None, instance=resource)
+    if request.method == "POST" and form.is_valid():
+        data = {k: form.cleaned_data[k] for k in ("title", "kind", "url", "description")}
+        data["themes"] = form.cleaned_data["themes_text"]
+        try:
+            if resource is None:
+                services.resource_create(actor=request.user, ip=client_ip(request), data=data)  # type: ignore[arg-type]
+            else:
+                services.resource_update(
+                    actor=request.user, ip=client_ip(request), resource=resource,  # type: ignore[arg-type]
+                    data=data, version=form.cleaned_data["version"] or 0,
+                )
+        except ApplicationError as error:
+            form.add_error(None, error.message)
+        else:
+            messages.success(request, f"Saved {data['title']}.")
+            return redirect("organisations:resource-list")
+    return render(request, "organisations/form_page.html", {
+        "form": form, "title": f"Edit {resource}" if resource else "Add a resource",
+        "back": "/manage/resources/",
+    })
+
+
+# --- audit trail ----------------------------------------------------------------------------
+
+
+@admin_only
+def audit_trail(request: HttpRequest) -> HttpResponse:
+    form = AuditTrailFilterForm(request.GET or None)
+    filters = form.cleaned_data if form.is_valid() else {}
+    events = audit_trail_for(
+        user=request.user,  # type: ignore[arg-type]
+        action=filters.get("action", ""), actor_email=filters.get("actor", ""),
+    )
+    page = Paginator(events, 50).get_page(request.GET.get("page"))
+    return render(request, "organisations/audit_trail.html", {"form": form, "page": page})
