@@ -18,7 +18,7 @@ SHARED = Path(__file__).resolve().parent.parent / "shared"
 
 
 @pytest.fixture(scope="session")
-def django_db_setup(django_db_setup, django_db_blocker):  # type: ignore[no-untyped-def]
+def django_db_setup(django_db_setup, django_db_blocker):
     with django_db_blocker.unblock():
         build_personas()
 
@@ -26,25 +26,6 @@ def django_db_setup(django_db_setup, django_db_blocker):  # type: ignore[no-unty
 @pytest.fixture
 def personas(db: None) -> Personas:
     return load_personas()
-
-
-@pytest.fixture(autouse=True)
-def _fast_hashing(settings):  # type: ignore[no-untyped-def]
-    """Argon2 stays the hasher (as in production) with cheap parameters, to keep tests fast."""
-    from django.contrib.auth.hashers import Argon2PasswordHasher
-
-    class FastArgon2(Argon2PasswordHasher):
-        time_cost = 1
-        memory_cost = 1024
-        parallelism = 1
-
-    import maqa.core.testing as testing_module
-
-    testing_module.FastArgon2 = FastArgon2  # type: ignore[attr-defined]
-    settings.PASSWORD_HASHERS = [
-        "maqa.core.testing.FastArgon2",
-        "django.contrib.auth.hashers.Argon2PasswordHasher",
-    ]
 
 
 @pytest.fixture
@@ -66,7 +47,7 @@ class SmtpSink:
 
 
 @pytest.fixture
-def smtp_sink(settings) -> Iterator[SmtpSink]:  # type: ignore[no-untyped-def]
+def smtp_sink(settings) -> Iterator[SmtpSink]:
     """A real SMTP server on localhost; Django sends to it through its SMTP backend."""
     from aiosmtpd.controller import Controller
 
@@ -76,7 +57,7 @@ def smtp_sink(settings) -> Iterator[SmtpSink]:  # type: ignore[no-untyped-def]
     sink = SmtpSink("127.0.0.1", port)
 
     class Handler:
-        async def handle_DATA(self, server, session, envelope):  # type: ignore[no-untyped-def]
+        async def handle_DATA(self, server, session, envelope):
             sink.messages.append(message_from_bytes(envelope.content))
             return "250 OK"
 

@@ -20,7 +20,9 @@ def env_bool(name: str, default: bool = False) -> bool:
 
 def env_int(name: str, default: int) -> int:
     value = os.environ.get(name)
-    return int(value) if value not in (None, "") else default
+    if value is None or value.strip() == "":
+        return default
+    return int(value)
 
 
 def env_list(name: str, default: list[str]) -> list[str]:

@@ -19,8 +19,10 @@ def main() -> None:
 
         print_help()
         return
-    if len(argv) > 1 and "-" in argv[1] and not argv[1].startswith("-"):
-        argv[1] = argv[1].replace("-", "_")
+    # `maqa audit-trail ...` and `maqa help audit-trail`: hyphens name the command's module.
+    position = 2 if len(argv) > 2 and argv[1] == "help" else 1
+    if len(argv) > position and not argv[position].startswith("-"):
+        argv[position] = argv[position].replace("-", "_")
     from django.core.management import execute_from_command_line
 
     execute_from_command_line(argv)

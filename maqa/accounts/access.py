@@ -24,7 +24,7 @@ def roles_of(user: AnyUser) -> frozenset[str]:
         cached = frozenset(
             user.memberships.filter(organisation__active=True).values_list("role", flat=True)
         )
-        user._maqa_roles = cached  # type: ignore[union-attr]
+        user._maqa_roles = cached  # type: ignore[attr-defined]
     return cached
 
 

@@ -11,7 +11,7 @@ from maqa.accounts.models import User
 class EmailBackend(ModelBackend):
     """Email and password, case-insensitive on the email. Inactive people cannot sign in."""
 
-    def authenticate(  # type: ignore[override]
+    def authenticate(
         self,
         request: HttpRequest | None,
         username: str | None = None,

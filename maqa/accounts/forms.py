@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from typing import Any
+
 from django import forms
 
 from maqa.accounts.models import Role
@@ -10,8 +12,8 @@ class SignInForm(GovukForm):
     email = forms.EmailField(label="Email address", max_length=254)
     password = forms.CharField(label="Password", widget=forms.PasswordInput, max_length=256)
 
-    def __init__(self, *args: object, **kwargs: object) -> None:
-        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
         self.fields["email"].widget.attrs.update({"autocomplete": "email", "spellcheck": "false"})
         self.fields["password"].widget.attrs["autocomplete"] = "current-password"
 
@@ -23,11 +25,15 @@ class TokenForm(GovukForm):
         max_length=10,
     )
 
-    def __init__(self, *args: object, **kwargs: object) -> None:
-        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
         self.fields["token"].widget.attrs.update(
-            {"autocomplete": "one-time-code", "inputmode": "numeric",
-             "class": "govuk-input govuk-input--width-10", "spellcheck": "false"}
+            {
+                "autocomplete": "one-time-code",
+                "inputmode": "numeric",
+                "class": "govuk-input govuk-input--width-10",
+                "spellcheck": "false",
+            }
         )
 
 
@@ -42,8 +48,8 @@ class SetPasswordForm(GovukForm):
         label="Enter the password again", widget=forms.PasswordInput, max_length=256
     )
 
-    def __init__(self, *args: object, **kwargs: object) -> None:
-        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
         for name in ("password", "password_again"):
             self.fields[name].widget.attrs["autocomplete"] = "new-password"
 

@@ -22,8 +22,8 @@ class TwoFactorRequiredMiddleware:
         if (
             user.is_authenticated
             and not request.path.startswith(OPEN_PREFIXES)
-            and needs_two_factor(user)  # type: ignore[arg-type]
-            and not user.is_verified()  # type: ignore[union-attr]
+            and needs_two_factor(user)
+            and not user.is_verified()  # type: ignore[attr-defined]
         ):
             return redirect("accounts:two-factor")
         return self.get_response(request)

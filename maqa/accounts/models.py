@@ -70,9 +70,7 @@ class Membership(models.Model):
 
     class Meta:
         constraints = [
-            models.UniqueConstraint(
-                fields=["user", "organisation", "role"], name="uniq_membership"
-            )
+            models.UniqueConstraint(fields=["user", "organisation", "role"], name="uniq_membership")
         ]
 
     def __str__(self) -> str:

@@ -21,7 +21,7 @@ from maqa.accounts.models import Invitation, Membership, Role, User
 from maqa.core.errors import ApplicationError
 from maqa.core.models import AuditEvent
 from maqa.core.services import audit_record
-from maqa.organisations.models import Organisation
+from maqa.organisations.models import Organisation, Partnership
 
 if TYPE_CHECKING:
     from collections.abc import Iterable
@@ -65,9 +65,7 @@ def sign_in_check(*, email: str, password: str, ip: str | None) -> User:
     user = authenticate(email=email, password=password)
     if user is not None and user.is_demo and not settings.DEBUG:
         _record_failure(email, ip, reason="demo account refused: DEBUG is off")
-        raise ApplicationError(
-            "Demo accounts can only sign in to a demonstration site (DEBUG on)."
-        )
+        raise ApplicationError("Demo accounts can only sign in to a demonstration site (DEBUG on).")
     if user is None:
         _record_failure(email, ip, reason="wrong email or password")
         raise ApplicationError("Enter a correct email address and password.", field="password")
@@ -83,7 +81,7 @@ def sign_in_check(*, email: str, password: str, ip: str | None) -> User:
     return user
 
 
-def _partnership_of(email: str) -> object | None:
+def _partnership_of(email: str) -> Partnership | None:
     user = User.objects.filter(email=email).select_related("partnership").first()
     return user.partnership if user else None
 
@@ -95,7 +93,7 @@ def _record_failure(email: str, ip: str | None, *, reason: str) -> None:
         ip=ip,
         object_type=SIGN_IN_OBJECT,
         object_id=email,
-        partnership=_partnership_of(email),  # type: ignore[arg-type]
+        partnership=_partnership_of(email),
         summary={"reason": reason},
     )
 
@@ -119,32 +117,54 @@ def totp_device_confirm(*, user: User, token: str, ip: str | None) -> TOTPDevice
     device = TOTPDevice.objects.filter(user=user, confirmed=False).first()
     if device is None:
         raise ApplicationError("Start two-factor set-up again: no authenticator is waiting.")
+    _check_throttle(device)
     if not device.verify_token(token.strip().replace(" ", "")):
-        raise ApplicationError("The code is not right. Enter the 6-digit code your app shows now.",
-                               field="token")
+        raise ApplicationError(WRONG_CODE, field="token")
     with transaction.atomic():
         TOTPDevice.objects.filter(user=user, confirmed=True).delete()
         device.confirmed = True
         device.save(update_fields=["confirmed"])
         audit_record(
-            action=AuditEvent.Action.TWO_FACTOR, actor=user, ip=ip, obj=user,
+            action=AuditEvent.Action.TWO_FACTOR,
+            actor=user,
+            ip=ip,
+            obj=user,
             summary={"step": "set up"},
         )
     return device
 
 
+WRONG_CODE = "The code is not right. Enter the 6-digit code your app shows now."
+
+
+def _check_throttle(device: TOTPDevice) -> None:
+    """After wrong codes django-otp makes a person wait a little longer each time; say so."""
+    allowed, details = device.verify_is_allowed()
+    if not allowed:
+        until = (details or {}).get("locked_until")
+        wait = max(1, int((until - timezone.now()).total_seconds()) + 1) if until else 1
+        raise ApplicationError(
+            f"Too many wrong codes. Wait {wait} seconds, then enter the code your app shows.",
+            field="token",
+        )
+
+
 def totp_verify(*, user: User, token: str, ip: str | None) -> TOTPDevice:
     token = token.strip().replace(" ", "")
     for device in TOTPDevice.objects.filter(user=user, confirmed=True):
+        _check_throttle(device)
         if device.verify_token(token):
             audit_record(
-                action=AuditEvent.Action.SIGNED_IN, actor=user, ip=ip,
-                object_type=SIGN_IN_OBJECT, object_id=user.email, summary={"step": "two-factor"},
+                action=AuditEvent.Action.SIGNED_IN,
+                actor=user,
+                ip=ip,
+                object_type=SIGN_IN_OBJECT,
+                object_id=user.email,
+                summary={"step": "two-factor"},
             )
             return device
     _record_failure(user.email, ip, reason="wrong two-factor code")
-    raise ApplicationError("The code is not right. Enter the 6-digit code your app shows now.",
-                           field="token")
+    raise ApplicationError(WRONG_CODE, field="token")
 
 
 def has_confirmed_device(user: User) -> bool:
@@ -180,8 +200,9 @@ def user_invite(
     """
     email = email.strip().lower()
     if User.objects.filter(email=email).exists():
-        raise ApplicationError("Someone with this email address already has an account.",
-                               field="email")
+        raise ApplicationError(
+            "Someone with this email address already has an account.", field="email"
+        )
     if not roles:
         raise ApplicationError("Give the person at least one role.", field="roles")
     orgs = {o.pk: o for o in _check_organisations(actor, [org_id for org_id, _ in roles])}
@@ -192,7 +213,10 @@ def user_invite(
         for org_id, role in roles:
             Membership.objects.get_or_create(user=user, organisation=orgs[org_id], role=role)
         audit_record(
-            action=AuditEvent.Action.INVITED, actor=actor, ip=ip, obj=user,
+            action=AuditEvent.Action.INVITED,
+            actor=actor,
+            ip=ip,
+            obj=user,
             object_label=user.email,
             summary={"roles": [f"{role}@{orgs[o].short_name}" for o, role in roles]},
         )
@@ -238,8 +262,9 @@ def invitation_for_token(token: str) -> Invitation:
     if invitation is None or invitation.used_at is not None:
         raise ApplicationError("This invitation link has already been used or is not valid.")
     if invitation.expires_at < timezone.now():
-        raise ApplicationError("This invitation link has expired. Ask your partnership admin "
-                               "to invite you again.")
+        raise ApplicationError(
+            "This invitation link has expired. Ask your partnership admin to invite you again."
+        )
     if not invitation.user.is_active:
         raise ApplicationError("This account has been deactivated.")
     return invitation
@@ -260,8 +285,9 @@ def invitation_accept(*, token: str, password: str, ip: str | None) -> User:
             raise ApplicationError("This invitation link has already been used.")
         user.set_password(password)
         user.save(update_fields=["password"])
-        audit_record(action=AuditEvent.Action.ACCEPTED, actor=user, ip=ip, obj=user,
-                     object_label=user.email)
+        audit_record(
+            action=AuditEvent.Action.ACCEPTED, actor=user, ip=ip, obj=user, object_label=user.email
+        )
     return user
 
 
@@ -281,8 +307,14 @@ def user_set_roles(
         for org_id, role in roles:
             Membership.objects.create(user=user, organisation=orgs[org_id], role=role)
         after = sorted(f"{role}@{orgs[o].short_name}" for o, role in roles)
-        audit_record(action=AuditEvent.Action.CHANGED, actor=actor, ip=ip, obj=user,
-                     object_label=user.email, summary={"roles": [before, after]})
+        audit_record(
+            action=AuditEvent.Action.CHANGED,
+            actor=actor,
+            ip=ip,
+            obj=user,
+            object_label=user.email,
+            summary={"roles": [before, after]},
+        )
     return user
 
 
@@ -304,16 +336,27 @@ def user_deactivate(*, actor: User, ip: str | None, user: User) -> None:
     with transaction.atomic():
         User.objects.filter(pk=user.pk).update(is_active=False, version=user.version + 1)
         ended = end_sessions_of(user)
-        audit_record(action=AuditEvent.Action.DEACTIVATED, actor=actor, ip=ip, obj=user,
-                     object_label=user.email, summary={"sessions_ended": ended})
+        audit_record(
+            action=AuditEvent.Action.DEACTIVATED,
+            actor=actor,
+            ip=ip,
+            obj=user,
+            object_label=user.email,
+            summary={"sessions_ended": ended},
+        )
     user.is_active = False
 
 
 def user_reactivate(*, actor: User, ip: str | None, user: User) -> None:
     with transaction.atomic():
         User.objects.filter(pk=user.pk).update(is_active=True, version=user.version + 1)
-        audit_record(action=AuditEvent.Action.REACTIVATED, actor=actor, ip=ip, obj=user,
-                     object_label=user.email)
+        audit_record(
+            action=AuditEvent.Action.REACTIVATED,
+            actor=actor,
+            ip=ip,
+            obj=user,
+            object_label=user.email,
+        )
     user.is_active = True
 
 

@@ -51,7 +51,7 @@ def sign_in(request: HttpRequest) -> HttpResponse:
 @require_POST
 def sign_out(request: HttpRequest) -> HttpResponse:
     if request.user.is_authenticated:
-        services.sign_out_record(user=request.user, ip=client_ip(request))  # type: ignore[arg-type]
+        services.sign_out_record(user=request.user, ip=client_ip(request))
     logout(request)
     messages.success(request, "You have signed out.")
     return redirect("accounts:sign-in")
@@ -108,8 +108,9 @@ def invitation(request: HttpRequest, token: str) -> HttpResponse:
     try:
         invite = services.invitation_for_token(token)
     except ApplicationError as error:
-        return render(request, "accounts/invitation_invalid.html", {"message": error.message},
-                      status=410)
+        return render(
+            request, "accounts/invitation_invalid.html", {"message": error.message}, status=410
+        )
     form = SetPasswordForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:

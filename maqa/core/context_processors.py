@@ -11,7 +11,7 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return {}
-    items = [{"label": "Home", "url": "/"}]
+    items: list[dict[str, object]] = [{"label": "Home", "url": "/"}]
     if is_partnership_admin(user):
         items += [
             {"label": "Organisations", "url": "/manage/organisations/"},

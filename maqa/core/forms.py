@@ -29,7 +29,7 @@ class GovukForm(forms.Form):
         style_fields(self)
 
 
-class GovukModelForm(forms.ModelForm):  # type: ignore[type-arg]
+class GovukModelForm(forms.ModelForm):
     template_name = "includes/govuk_form.html"
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:

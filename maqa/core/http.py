@@ -2,8 +2,13 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from django.conf import settings
 from django.http import HttpRequest
+
+if TYPE_CHECKING:
+    from maqa.accounts.models import User
 
 
 def client_ip(request: HttpRequest) -> str | None:
@@ -15,3 +20,9 @@ def client_ip(request: HttpRequest) -> str | None:
         if len(forwarded) >= proxies:
             return forwarded[-proxies]
     return request.META.get("REMOTE_ADDR") or None
+
+
+class AuthedRequest(HttpRequest):
+    """A request whose person has signed in (views behind login_required take this type)."""
+
+    user: User

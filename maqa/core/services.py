@@ -65,7 +65,5 @@ def audit_record(
 def changes_between(before: dict[str, Any], after: dict[str, Any]) -> dict[str, Any]:
     """A summary of changed fields, {field: [old, new]}, for an audit event."""
     return {
-        key: [before.get(key), value]
-        for key, value in after.items()
-        if before.get(key) != value
+        key: [before.get(key), value] for key, value in after.items() if before.get(key) != value
     }

@@ -9,12 +9,22 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from django.contrib.auth.hashers import Argon2PasswordHasher
 from django.test import Client
 from django_otp import DEVICE_ID_SESSION_KEY
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from maqa.accounts.models import Membership, Role, User
 from maqa.organisations.models import Organisation, Partnership, Resource
+
+
+class FastArgon2(Argon2PasswordHasher):
+    """Argon2 with cheap parameters, for the test suite only (config/settings_test.py)."""
+
+    time_cost = 1
+    memory_cost = 1024
+    parallelism = 1
+
 
 PERSONA_PASSWORD = "correct-horse-battery-staple-7"
 PERSONA_EMAILS = {
@@ -68,7 +78,9 @@ def build_personas() -> None:
         partnership=away, name="Elsewhere Unit", short_name="Unit", sector=S.OTHER
     )
     Resource.objects.create(
-        partnership=home, title="Neglect toolkit", url="https://example.org/neglect",
+        partnership=home,
+        title="Neglect toolkit",
+        url="https://example.org/neglect",
         themes=["neglect"],
     )
     Resource.objects.create(
@@ -84,7 +96,9 @@ def build_personas() -> None:
     ]
     for key, name, partnership, org, role in people:
         user = User.objects.create_user(
-            email=PERSONA_EMAILS[key], password=PERSONA_PASSWORD, full_name=name,
+            email=PERSONA_EMAILS[key],
+            password=PERSONA_PASSWORD,
+            full_name=name,
             partnership=partnership,
         )
         Membership.objects.create(user=user, organisation=org, role=role)

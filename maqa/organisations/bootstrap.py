@@ -26,7 +26,9 @@ def partnership_bootstrap(
     with transaction.atomic():
         partnership = Partnership.objects.create(name=name, slug=slugify(name)[:60])
         unit = Organisation.objects.create(
-            partnership=partnership, name="Partnership Business Unit", short_name="Partnership",
+            partnership=partnership,
+            name="Partnership Business Unit",
+            short_name="Partnership",
             sector=Organisation.Sector.OTHER,
         )
         admin = User.objects.create_user(
@@ -34,8 +36,11 @@ def partnership_bootstrap(
         )
         Membership.objects.create(user=admin, organisation=unit, role=Role.PARTNERSHIP_ADMIN)
         audit_record(
-            action=AuditEvent.Action.CREATED, actor=None, partnership=partnership,
-            obj=partnership, summary={"admin": admin.email, "by": "create-partnership"},
+            action=AuditEvent.Action.CREATED,
+            actor=None,
+            partnership=partnership,
+            obj=partnership,
+            summary={"admin": admin.email, "by": "create-partnership"},
         )
         link = invitation_create(user=admin, invited_by=None)
     return partnership, link

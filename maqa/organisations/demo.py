@@ -48,12 +48,24 @@ DEMO_PEOPLE = [
 ]
 
 DEMO_RESOURCES = [
-    ("Domestic abuse risk checklist (DASH) guidance", Resource.Kind.TOOLKIT,
-     "https://example.org/dash", ["risk-tools", "domestic-abuse"]),
-    ("Neglect toolkit", Resource.Kind.TOOLKIT, "https://example.org/neglect-toolkit",
-     ["neglect", "risk-tools"]),
-    ("Resolution of professional differences (escalation) policy", Resource.Kind.POLICY,
-     "https://example.org/escalation", ["escalation"]),
+    (
+        "Domestic abuse risk checklist (DASH) guidance",
+        Resource.Kind.TOOLKIT,
+        "https://example.org/dash",
+        ["risk-tools", "domestic-abuse"],
+    ),
+    (
+        "Neglect toolkit",
+        Resource.Kind.TOOLKIT,
+        "https://example.org/neglect-toolkit",
+        ["neglect", "risk-tools"],
+    ),
+    (
+        "Resolution of professional differences (escalation) policy",
+        Resource.Kind.POLICY,
+        "https://example.org/escalation",
+        ["escalation"],
+    ),
 ]
 
 
@@ -66,27 +78,35 @@ def demo_load() -> Partnership:
         orgs = {}
         for name, short, sector in DEMO_AGENCIES:
             orgs[short], _ = Organisation.objects.get_or_create(
-                partnership=partnership, short_name=short,
+                partnership=partnership,
+                short_name=short,
                 defaults={"name": name, "sector": sector},
             )
         for person in DEMO_PEOPLE:
             user = User.objects.filter(email=person.email).first()
             if user is None:
                 user = User.objects.create_user(
-                    email=person.email, password=DEMO_PASSWORD, full_name=person.full_name,
-                    partnership=partnership, is_demo=True,
+                    email=person.email,
+                    password=DEMO_PASSWORD,
+                    full_name=person.full_name,
+                    partnership=partnership,
+                    is_demo=True,
                 )
             Membership.objects.get_or_create(
                 user=user, organisation=orgs[person.organisation], role=person.role
             )
         for title, kind, url, themes in DEMO_RESOURCES:
             Resource.objects.get_or_create(
-                partnership=partnership, title=title,
+                partnership=partnership,
+                title=title,
                 defaults={"kind": kind, "url": url, "themes": themes},
             )
         if created:
             audit_record(
-                action=AuditEvent.Action.CREATED, actor=None, partnership=partnership,
-                obj=partnership, summary={"demo": True},
+                action=AuditEvent.Action.CREATED,
+                actor=None,
+                partnership=partnership,
+                obj=partnership,
+                summary={"demo": True},
             )
     return partnership

@@ -29,6 +29,7 @@ class OrganisationForm(VersionedForm):
 
 
 class ResourceForm(VersionedForm):
+    url = forms.URLField(label="Link", max_length=500, assume_scheme="https")
     themes_text = forms.CharField(
         label="Themes",
         required=False,
@@ -79,7 +80,7 @@ class InviteForm(GovukForm):
 
     def __init__(self, *args: Any, organisations: list[Organisation], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["roles"].choices = role_choices(organisations)
+        self.fields["roles"].choices = role_choices(organisations)  # type: ignore[attr-defined]
 
 
 class RolesForm(GovukForm):
@@ -88,14 +89,15 @@ class RolesForm(GovukForm):
 
     def __init__(self, *args: Any, organisations: list[Organisation], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["roles"].choices = role_choices(organisations)
+        self.fields["roles"].choices = role_choices(organisations)  # type: ignore[attr-defined]
 
 
 class AuditTrailFilterForm(GovukForm):
     from maqa.core.models import AuditEvent
 
     action = forms.ChoiceField(
-        label="What happened", required=False,
+        label="What happened",
+        required=False,
         choices=[("", "Any"), *AuditEvent.Action.choices],
     )
     actor = forms.CharField(label="Who (email)", required=False, max_length=254)

@@ -28,7 +28,8 @@ def _save_versioned(
     """Apply ``data`` to ``obj`` only if nobody saved it since ``version`` was read."""
     model = type(obj)
     with transaction.atomic():
-        before = _snapshot(obj, list(data))
+        # Read the stored row: a bound ModelForm has already written its values onto ``obj``.
+        before = _snapshot(model.objects.get(pk=obj.pk), list(data))
         claimed = model.objects.filter(pk=obj.pk, version=version).update(version=version + 1)
         if claimed != 1:
             raise ApplicationError(STALE_MESSAGE.format(what=what))
@@ -41,7 +42,10 @@ def _save_versioned(
         except IntegrityError as exc:
             raise ApplicationError(f"Another {what} already has that name.") from exc
         audit_record(
-            action=AuditEvent.Action.CHANGED, actor=actor, ip=ip, obj=obj,
+            action=AuditEvent.Action.CHANGED,
+            actor=actor,
+            ip=ip,
+            obj=obj,
             summary=changes_between(before, data),
         )
     return obj
@@ -55,7 +59,10 @@ def _create(*, actor: User, ip: str | None, model: Any, data: dict[str, Any], wh
         except IntegrityError as exc:
             raise ApplicationError(f"Another {what} already has that name.") from exc
         audit_record(
-            action=AuditEvent.Action.CREATED, actor=actor, ip=ip, obj=obj,
+            action=AuditEvent.Action.CREATED,
+            actor=actor,
+            ip=ip,
+            obj=obj,
             summary={k: v for k, v in data.items()},
         )
     return obj

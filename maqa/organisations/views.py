@@ -10,7 +10,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.db.models import Prefetch
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
@@ -18,7 +18,7 @@ from maqa.accounts import services as account_services
 from maqa.accounts.access import access_in_partnership, require_partnership_admin
 from maqa.accounts.models import Membership, User
 from maqa.core.errors import ApplicationError
-from maqa.core.http import client_ip
+from maqa.core.http import AuthedRequest, client_ip
 from maqa.core.selectors import audit_trail_for
 from maqa.organisations import services
 from maqa.organisations.forms import (
@@ -37,59 +37,67 @@ View = Callable[..., HttpResponse]
 def admin_only(view: View) -> View:
     @login_required
     @wraps(view)
-    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+    def wrapper(request: AuthedRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         require_partnership_admin(request.user)
         return view(request, *args, **kwargs)
 
     return wrapper
 
 
-def _organisations(request: HttpRequest) -> list[Organisation]:
-    return list(Organisation.objects.filter(partnership_id=request.user.partnership_id))  # type: ignore[union-attr]
+def _organisations(request: AuthedRequest) -> list[Organisation]:
+    return list(Organisation.objects.filter(partnership_id=request.user.partnership_id))
 
 
 # --- organisations --------------------------------------------------------------------------
 
 
 @admin_only
-def organisation_list(request: HttpRequest) -> HttpResponse:
-    return render(request, "organisations/organisation_list.html",
-                  {"organisations": _organisations(request)})
+def organisation_list(request: AuthedRequest) -> HttpResponse:
+    return render(
+        request, "organisations/organisation_list.html", {"organisations": _organisations(request)}
+    )
 
 
 @admin_only
-def organisation_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
+def organisation_edit(request: AuthedRequest, pk: int | None = None) -> HttpResponse:
     organisation = access_in_partnership(request.user, Organisation, pk) if pk else None
     form = OrganisationForm(request.POST or None, instance=organisation)
     if request.method == "POST" and form.is_valid():
         data = {k: v for k, v in form.cleaned_data.items() if k != "version"}
         try:
             if organisation is None:
-                services.organisation_create(actor=request.user, ip=client_ip(request), data=data)  # type: ignore[arg-type]
+                services.organisation_create(actor=request.user, ip=client_ip(request), data=data)
             else:
                 services.organisation_update(
-                    actor=request.user, ip=client_ip(request), organisation=organisation,  # type: ignore[arg-type]
-                    data=data, version=form.cleaned_data["version"] or 0,
+                    actor=request.user,
+                    ip=client_ip(request),
+                    organisation=organisation,
+                    data=data,
+                    version=form.cleaned_data["version"] or 0,
                 )
         except ApplicationError as error:
             form.add_error(None, error.message)
         else:
             messages.success(request, f"Saved {data['name']}.")
             return redirect("organisations:organisation-list")
-    return render(request, "organisations/form_page.html", {
-        "form": form,
-        "title": f"Edit {organisation}" if organisation else "Add an organisation",
-        "back": "/manage/organisations/",
-    })
+    return render(
+        request,
+        "organisations/form_page.html",
+        {
+            "form": form,
+            "title": f"Edit {organisation}" if organisation else "Add an organisation",
+            "back": "/manage/organisations/",
+        },
+    )
 
 
 # --- people ---------------------------------------------------------------------------------
 
 
 @admin_only
-def person_list(request: HttpRequest) -> HttpResponse:
+def person_list(request: AuthedRequest) -> HttpResponse:
     people = (
-        User.objects.filter(partnership_id=request.user.partnership_id)  # type: ignore[union-attr]
+        User.objects.filter(partnership_id=request.user.partnership_id)
         .prefetch_related(
             Prefetch("memberships", queryset=Membership.objects.select_related("organisation"))
         )
@@ -99,13 +107,15 @@ def person_list(request: HttpRequest) -> HttpResponse:
 
 
 @admin_only
-def person_invite(request: HttpRequest) -> HttpResponse:
+def person_invite(request: AuthedRequest) -> HttpResponse:
     form = InviteForm(request.POST or None, organisations=_organisations(request))
     if request.method == "POST" and form.is_valid():
         try:
             user, _link = account_services.user_invite(
-                actor=request.user, ip=client_ip(request),  # type: ignore[arg-type]
-                email=form.cleaned_data["email"], full_name=form.cleaned_data["full_name"],
+                actor=request.user,
+                ip=client_ip(request),
+                email=form.cleaned_data["email"],
+                full_name=form.cleaned_data["full_name"],
                 roles=parse_roles(form.cleaned_data["roles"]),
             )
         except ApplicationError as error:
@@ -113,25 +123,35 @@ def person_invite(request: HttpRequest) -> HttpResponse:
         else:
             messages.success(request, f"Invitation sent to {user.email}.")
             return redirect("organisations:person-list")
-    return render(request, "organisations/form_page.html", {
-        "form": form, "title": "Invite a person", "back": "/manage/people/",
-        "submit": "Send invitation",
-    })
+    return render(
+        request,
+        "organisations/form_page.html",
+        {
+            "form": form,
+            "title": "Invite a person",
+            "back": "/manage/people/",
+            "submit": "Send invitation",
+        },
+    )
 
 
 @admin_only
-def person_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def person_detail(request: AuthedRequest, pk: int) -> HttpResponse:
     person: User = access_in_partnership(request.user, User, pk)
     current = [f"{m.organisation_id}:{m.role}" for m in person.memberships.all()]
     form = RolesForm(
-        request.POST or None, organisations=_organisations(request),
+        request.POST or None,
+        organisations=_organisations(request),
         initial={"roles": current, "version": person.version},
     )
     if request.method == "POST" and form.is_valid():
         try:
             account_services.user_set_roles(
-                actor=request.user, ip=client_ip(request), user=person,  # type: ignore[arg-type]
-                roles=parse_roles(form.cleaned_data["roles"]), version=form.cleaned_data["version"],
+                actor=request.user,
+                ip=client_ip(request),
+                user=person,
+                roles=parse_roles(form.cleaned_data["roles"]),
+                version=form.cleaned_data["version"],
             )
         except ApplicationError as error:
             form.add_error(None, error.message)
@@ -143,10 +163,10 @@ def person_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 @admin_only
 @require_POST
-def person_deactivate(request: HttpRequest, pk: int) -> HttpResponse:
+def person_deactivate(request: AuthedRequest, pk: int) -> HttpResponse:
     person: User = access_in_partnership(request.user, User, pk)
     try:
-        account_services.user_deactivate(actor=request.user, ip=client_ip(request), user=person)  # type: ignore[arg-type]
+        account_services.user_deactivate(actor=request.user, ip=client_ip(request), user=person)
     except ApplicationError as error:
         messages.error(request, error.message)
     else:
@@ -156,9 +176,9 @@ def person_deactivate(request: HttpRequest, pk: int) -> HttpResponse:
 
 @admin_only
 @require_POST
-def person_reactivate(request: HttpRequest, pk: int) -> HttpResponse:
+def person_reactivate(request: AuthedRequest, pk: int) -> HttpResponse:
     person: User = access_in_partnership(request.user, User, pk)
-    account_services.user_reactivate(actor=request.user, ip=client_ip(request), user=person)  # type: ignore[arg-type]
+    account_services.user_reactivate(actor=request.user, ip=client_ip(request), user=person)
     messages.success(request, f"{person.full_name} can sign in again.")
     return redirect("organisations:person-detail", pk=person.pk)
 
@@ -167,13 +187,13 @@ def person_reactivate(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @admin_only
-def resource_list(request: HttpRequest) -> HttpResponse:
-    resources = Resource.objects.filter(partnership_id=request.user.partnership_id)  # type: ignore[union-attr]
+def resource_list(request: AuthedRequest) -> HttpResponse:
+    resources = Resource.objects.filter(partnership_id=request.user.partnership_id)
     return render(request, "organisations/resource_list.html", {"resources": resources})
 
 
 @admin_only
-def resource_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
+def resource_edit(request: AuthedRequest, pk: int | None = None) -> HttpResponse:
     resource = access_in_partnership(request.user, Resource, pk) if pk else None
     form = ResourceForm(request.POST or None, instance=resource)
     if request.method == "POST" and form.is_valid():
@@ -181,33 +201,42 @@ def resource_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
         data["themes"] = form.cleaned_data["themes_text"]
         try:
             if resource is None:
-                services.resource_create(actor=request.user, ip=client_ip(request), data=data)  # type: ignore[arg-type]
+                services.resource_create(actor=request.user, ip=client_ip(request), data=data)
             else:
                 services.resource_update(
-                    actor=request.user, ip=client_ip(request), resource=resource,  # type: ignore[arg-type]
-                    data=data, version=form.cleaned_data["version"] or 0,
+                    actor=request.user,
+                    ip=client_ip(request),
+                    resource=resource,
+                    data=data,
+                    version=form.cleaned_data["version"] or 0,
                 )
         except ApplicationError as error:
             form.add_error(None, error.message)
         else:
             messages.success(request, f"Saved {data['title']}.")
             return redirect("organisations:resource-list")
-    return render(request, "organisations/form_page.html", {
-        "form": form, "title": f"Edit {resource}" if resource else "Add a resource",
-        "back": "/manage/resources/",
-    })
+    return render(
+        request,
+        "organisations/form_page.html",
+        {
+            "form": form,
+            "title": f"Edit {resource}" if resource else "Add a resource",
+            "back": "/manage/resources/",
+        },
+    )
 
 
 # --- audit trail ----------------------------------------------------------------------------
 
 
 @admin_only
-def audit_trail(request: HttpRequest) -> HttpResponse:
+def audit_trail(request: AuthedRequest) -> HttpResponse:
     form = AuditTrailFilterForm(request.GET or None)
     filters = form.cleaned_data if form.is_valid() else {}
     events = audit_trail_for(
-        user=request.user,  # type: ignore[arg-type]
-        action=filters.get("action", ""), actor_email=filters.get("actor", ""),
+        user=request.user,
+        action=filters.get("action", ""),
+        actor_email=filters.get("actor", ""),
     )
     page = Paginator(events, 50).get_page(request.GET.get("page"))
     return render(request, "organisations/audit_trail.html", {"form": form, "page": page})

@@ -12,44 +12,104 @@ def create_chain_head(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('organisations', '0001_initial'),
+        ("organisations", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='AuditChainHead',
+            name="AuditChainHead",
             fields=[
-                ('id', models.PositiveSmallIntegerField(default=1, primary_key=True, serialize=False)),
-                ('seq', models.PositiveBigIntegerField(default=0)),
-                ('hmac', models.CharField(default='0000000000000000000000000000000000000000000000000000000000000000', max_length=64)),
+                (
+                    "id",
+                    models.PositiveSmallIntegerField(default=1, primary_key=True, serialize=False),
+                ),
+                ("seq", models.PositiveBigIntegerField(default=0)),
+                (
+                    "hmac",
+                    models.CharField(
+                        default="0000000000000000000000000000000000000000000000000000000000000000",
+                        max_length=64,
+                    ),
+                ),
             ],
         ),
         migrations.CreateModel(
-            name='AuditEvent',
+            name="AuditEvent",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('seq', models.PositiveBigIntegerField(unique=True)),
-                ('at', models.DateTimeField()),
-                ('actor_label', models.CharField(blank=True, max_length=254)),
-                ('ip_address', models.GenericIPAddressField(blank=True, null=True)),
-                ('action', models.CharField(choices=[('created', 'created'), ('changed', 'changed'), ('deleted', 'deleted'), ('submitted', 'submitted'), ('viewed', 'viewed'), ('exported', 'exported'), ('revealed', 'revealed'), ('signed_in', 'signed in'), ('signed_out', 'signed out'), ('failed_sign_in', 'failed sign-in'), ('locked_out', 'locked out'), ('invited', 'invited'), ('accepted', 'accepted invitation'), ('deactivated', 'deactivated'), ('reactivated', 'reactivated'), ('two_factor', 'two-factor')], max_length=32)),
-                ('object_type', models.CharField(blank=True, max_length=64)),
-                ('object_id', models.CharField(blank=True, max_length=64)),
-                ('object_label', models.CharField(blank=True, max_length=255)),
-                ('summary', models.JSONField(blank=True, default=dict)),
-                ('prev_hmac', models.CharField(max_length=64)),
-                ('hmac', models.CharField(max_length=64)),
-                ('actor', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, to=settings.AUTH_USER_MODEL)),
-                ('partnership', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, to='organisations.partnership')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("seq", models.PositiveBigIntegerField(unique=True)),
+                ("at", models.DateTimeField()),
+                ("actor_label", models.CharField(blank=True, max_length=254)),
+                ("ip_address", models.GenericIPAddressField(blank=True, null=True)),
+                (
+                    "action",
+                    models.CharField(
+                        choices=[
+                            ("created", "created"),
+                            ("changed", "changed"),
+                            ("deleted", "deleted"),
+                            ("submitted", "submitted"),
+                            ("viewed", "viewed"),
+                            ("exported", "exported"),
+                            ("revealed", "revealed"),
+                            ("signed_in", "signed in"),
+                            ("signed_out", "signed out"),
+                            ("failed_sign_in", "failed sign-in"),
+                            ("locked_out", "locked out"),
+                            ("invited", "invited"),
+                            ("accepted", "accepted invitation"),
+                            ("deactivated", "deactivated"),
+                            ("reactivated", "reactivated"),
+                            ("two_factor", "two-factor"),
+                        ],
+                        max_length=32,
+                    ),
+                ),
+                ("object_type", models.CharField(blank=True, max_length=64)),
+                ("object_id", models.CharField(blank=True, max_length=64)),
+                ("object_label", models.CharField(blank=True, max_length=255)),
+                ("summary", models.JSONField(blank=True, default=dict)),
+                ("prev_hmac", models.CharField(max_length=64)),
+                ("hmac", models.CharField(max_length=64)),
+                (
+                    "actor",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "partnership",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        to="organisations.partnership",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-seq'],
-                'indexes': [models.Index(fields=['partnership', '-seq'], name='core_audite_partner_7c6709_idx'), models.Index(fields=['action', 'object_type', 'object_id', 'at'], name='core_audite_action_573168_idx')],
+                "ordering": ["-seq"],
+                "indexes": [
+                    models.Index(
+                        fields=["partnership", "-seq"], name="core_audite_partner_7c6709_idx"
+                    ),
+                    models.Index(
+                        fields=["action", "object_type", "object_id", "at"],
+                        name="core_audite_action_573168_idx",
+                    ),
+                ],
             },
         ),
         migrations.RunPython(create_chain_head, migrations.RunPython.noop),

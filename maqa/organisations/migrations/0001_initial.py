@@ -5,53 +5,115 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
-    dependencies = [
-    ]
+    dependencies = []
 
     operations = [
         migrations.CreateModel(
-            name='Partnership',
+            name="Partnership",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=200, unique=True)),
-                ('slug', models.SlugField(max_length=60, unique=True)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("name", models.CharField(max_length=200, unique=True)),
+                ("slug", models.SlugField(max_length=60, unique=True)),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
             ],
         ),
         migrations.CreateModel(
-            name='Organisation',
+            name="Organisation",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=200)),
-                ('short_name', models.CharField(max_length=40)),
-                ('sector', models.CharField(choices=[('health', 'Health'), ('police', 'Police'), ('local_authority', 'Local authority'), ('education', 'Education'), ('youth_justice', 'Youth justice'), ('voluntary', 'Voluntary'), ('other', 'Other')], max_length=32)),
-                ('active', models.BooleanField(default=True)),
-                ('version', models.PositiveIntegerField(default=1)),
-                ('partnership', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='organisations', to='organisations.partnership')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("name", models.CharField(max_length=200)),
+                ("short_name", models.CharField(max_length=40)),
+                (
+                    "sector",
+                    models.CharField(
+                        choices=[
+                            ("health", "Health"),
+                            ("police", "Police"),
+                            ("local_authority", "Local authority"),
+                            ("education", "Education"),
+                            ("youth_justice", "Youth justice"),
+                            ("voluntary", "Voluntary"),
+                            ("other", "Other"),
+                        ],
+                        max_length=32,
+                    ),
+                ),
+                ("active", models.BooleanField(default=True)),
+                ("version", models.PositiveIntegerField(default=1)),
+                (
+                    "partnership",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="organisations",
+                        to="organisations.partnership",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['name'],
-                'constraints': [models.UniqueConstraint(fields=('partnership', 'name'), name='uniq_org_name'), models.UniqueConstraint(fields=('partnership', 'short_name'), name='uniq_org_short_name')],
+                "ordering": ["name"],
+                "constraints": [
+                    models.UniqueConstraint(fields=("partnership", "name"), name="uniq_org_name"),
+                    models.UniqueConstraint(
+                        fields=("partnership", "short_name"), name="uniq_org_short_name"
+                    ),
+                ],
             },
         ),
         migrations.CreateModel(
-            name='Resource',
+            name="Resource",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('title', models.CharField(max_length=200)),
-                ('kind', models.CharField(choices=[('toolkit', 'Toolkit'), ('policy', 'Policy'), ('training', 'Training'), ('guidance', 'Guidance')], default='toolkit', max_length=16)),
-                ('url', models.URLField(max_length=500)),
-                ('description', models.TextField(blank=True)),
-                ('themes', models.JSONField(blank=True, default=list)),
-                ('version', models.PositiveIntegerField(default=1)),
-                ('partnership', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='resources', to='organisations.partnership')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("title", models.CharField(max_length=200)),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("toolkit", "Toolkit"),
+                            ("policy", "Policy"),
+                            ("training", "Training"),
+                            ("guidance", "Guidance"),
+                        ],
+                        default="toolkit",
+                        max_length=16,
+                    ),
+                ),
+                ("url", models.URLField(max_length=500)),
+                ("description", models.TextField(blank=True)),
+                ("themes", models.JSONField(blank=True, default=list)),
+                ("version", models.PositiveIntegerField(default=1)),
+                (
+                    "partnership",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="resources",
+                        to="organisations.partnership",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['title'],
-                'constraints': [models.UniqueConstraint(fields=('partnership', 'title'), name='uniq_resource_title')],
+                "ordering": ["title"],
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("partnership", "title"), name="uniq_resource_title"
+                    )
+                ],
             },
         ),
     ]

@@ -19,7 +19,8 @@ class Command(BaseCommand):
     def handle(self, *args: Any, **options: Any) -> None:
         try:
             partnership, link = partnership_bootstrap(
-                name=options["name"], admin_email=options["admin_email"],
+                name=options["name"],
+                admin_email=options["admin_email"],
                 admin_name=options["admin_name"],
             )
         except ApplicationError as error:

@@ -5,6 +5,7 @@ from typing import Any
 from django.conf import settings
 from django.core.management.base import BaseCommand
 
+from maqa.accounts.models import Role
 from maqa.organisations.demo import DEMO_PASSWORD, DEMO_PEOPLE, demo_load
 
 
@@ -16,7 +17,9 @@ class Command(BaseCommand):
         self.stdout.write(f"Demo data ready: {partnership.name}")
         self.stdout.write(f"Demo logins (password for all: {DEMO_PASSWORD}):")
         for person in DEMO_PEOPLE:
-            self.stdout.write(f"  {person.email:<20} {person.role.label} ({person.organisation})")
+            self.stdout.write(
+                f"  {person.email:<20} {Role(person.role).label} ({person.organisation})"
+            )
         if not settings.DEBUG:
             self.stdout.write(
                 self.style.WARNING("DEBUG is off: demo accounts will be refused at sign-in.")

@@ -1,0 +1,27 @@
+"""Settings for the test suite: production settings with the few changes tests need.
+
+The database still comes from DATABASE_URL, so the same suite runs on SQLite and PostgreSQL.
+Production behaviour that tests must not lose (argon2, lock-out, CSP) stays as it is.
+"""
+
+from config.settings import *  # noqa: F403
+from config.settings import STORAGES
+
+# The test client speaks plain HTTP, as the reverse proxy does to maqa in production.
+SECURE_SSL_REDIRECT = False
+SESSION_COOKIE_SECURE = False
+CSRF_COOKIE_SECURE = False
+
+# Argon2 stays the hasher, with cheap parameters (maqa.core.testing.FastArgon2) for speed.
+PASSWORD_HASHERS = [
+    "maqa.core.testing.FastArgon2",
+    "django.contrib.auth.hashers.Argon2PasswordHasher",
+]
+
+STORAGES = {
+    **STORAGES,
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+}
+WHITENOISE_USE_FINDERS = True
+WHITENOISE_AUTOREFRESH = True
+EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
