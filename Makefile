@@ -8,7 +8,7 @@ STAMP := $(VENV)/.maqa-installed
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: help install system-deps static demo serve test test-unit test-browser lint typecheck format bench clean
+.PHONY: docs help install system-deps static demo serve test test-unit test-browser lint typecheck format bench clean
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-14s %s\n", $$1, $$2}'
@@ -57,3 +57,6 @@ bench: install ## run the benchmarks in bench/ (they print figures; not timed te
 
 clean: ## remove what install built (not var/, which holds your data and dev secrets)
 	rm -rf $(VENV) node_modules static/build
+
+docs: install ## regenerate docs/commands.md from the commands' own help
+	$(BIN)/python -c "import os; os.environ.setdefault('DJANGO_SETTINGS_MODULE','config.settings'); from maqa.core.help import commands_markdown; open('docs/commands.md','w').write(commands_markdown())"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import argparse
 import contextlib
 
 import django
@@ -42,3 +43,34 @@ def print_help() -> None:
         lines.append(f"  {name:<26} {summary}")
     with contextlib.suppress(BrokenPipeError):
         print("\n".join(lines))
+
+
+def commands_markdown() -> str:
+    """docs/commands.md, generated from the commands themselves (`make docs` rewrites it)."""
+    import os
+    from unittest import mock
+
+    django.setup()
+    parts = [
+        "# maqa commands\n",
+        "Generated from the code by `make docs`; a test fails when this file is out of date.\n",
+        "Run any of them as `.venv/bin/maqa COMMAND` (or `maqa COMMAND` with the venv active).",
+        "Django's own commands (`migrate`, `runserver`, `collectstatic`, `check`, ...) are there",
+        "too: `maqa --help` lists everything.\n",
+    ]
+    commands = {name: app for name, app in get_commands().items() if app.startswith("maqa")}
+    with mock.patch.dict(os.environ, {"COLUMNS": "100"}):
+        for name in sorted(commands):
+            command = load_command_class(commands[name], name)
+            hyphenated = name.replace("_", "-")
+            parser = command.create_parser("maqa", hyphenated)
+            parts.append(f"## maqa {hyphenated}\n")
+            parts.append(f"{command.help}\n")
+            parts.append("```\n" + parser.format_help().rstrip() + "\n```\n")
+            for action in parser._actions:
+                if not isinstance(action, argparse._SubParsersAction):
+                    continue
+                for sub_name, sub_parser in action.choices.items():
+                    parts.append(f"### maqa {hyphenated} {sub_name}\n")
+                    parts.append("```\n" + sub_parser.format_help().rstrip() + "\n```\n")
+    return "\n".join(parts)

@@ -123,3 +123,10 @@ def test_pages_send_a_content_security_policy(client, db):
     response = client.get("/accounts/sign-in/")
     assert "script-src 'self'" in response["Content-Security-Policy"]
     assert response["X-Frame-Options"] == "DENY"
+
+
+def test_the_command_docs_are_up_to_date():
+    from maqa.core.help import commands_markdown
+
+    docs = Path(__file__).resolve().parents[3] / "docs" / "commands.md"
+    assert docs.read_text() == commands_markdown(), "run `make docs` and commit docs/commands.md"
