@@ -16,11 +16,27 @@ VAR_DIR = Path(env_str("MAQA_VAR_DIR", str(BASE_DIR / "var")))
 DEBUG = env_bool("DEBUG", False)
 
 # In development the secret is generated once into var/ (never committed); production sets it.
-SECRET_KEY = env_str("SECRET_KEY") or dev_secret(VAR_DIR, "secret_key")
+# Outside development (DEBUG off) a missing secret is an error, not a quietly generated file:
+# MAQA_DEV_SECRETS=true allows the generated ones there too (the test suite sets it).
+DEV_SECRETS = DEBUG or env_bool("MAQA_DEV_SECRETS", False)
+
+
+def _secret(name: str, filename: str) -> str:
+    value = env_str(name)
+    if value:
+        return value
+    if not DEV_SECRETS:
+        raise ImproperlyConfigured(
+            f"{name} must be set when DEBUG is off (see .env.example and docs/operations.md)."
+        )
+    return dev_secret(VAR_DIR, filename)
+
+
+SECRET_KEY = _secret("SECRET_KEY", "secret_key")
 
 # Key for the audit trail's HMAC chain. Kept outside the database on purpose: someone with database
 # access alone must not be able to rewrite history.
-AUDIT_HMAC_KEY = env_str("AUDIT_HMAC_KEY") or dev_secret(VAR_DIR, "audit_hmac_key")
+AUDIT_HMAC_KEY = _secret("AUDIT_HMAC_KEY", "audit_hmac_key")
 
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["127.0.0.1", "localhost", "testserver"])
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
@@ -206,3 +222,4 @@ LOGGING = {
 }
 
 MESSAGE_STORAGE = "django.contrib.messages.storage.session.SessionStorage"
+WHITENOISE_MANIFEST_STRICT = False  # a file missing from the manifest is served unhashed, not a 500

@@ -4,8 +4,14 @@ The database still comes from DATABASE_URL, so the same suite runs on SQLite and
 Production behaviour that tests must not lose (argon2, lock-out, CSP) stays as it is.
 """
 
-from config.settings import *  # noqa: F403
-from config.settings import STORAGES
+import os
+
+# The suite runs with DEBUG off (as pytest-django does) on the generated development secrets.
+# Set before the production settings are read; subprocesses the tests start inherit it.
+os.environ.setdefault("MAQA_DEV_SECRETS", "true")
+
+from config.settings import *  # noqa: E402, F403
+from config.settings import STORAGES  # noqa: E402
 
 # The test client speaks plain HTTP, as the reverse proxy does to maqa in production.
 SECURE_SSL_REDIRECT = False
