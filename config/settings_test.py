@@ -10,8 +10,8 @@ import os
 # Set before the production settings are read; subprocesses the tests start inherit it.
 os.environ.setdefault("MAQA_DEV_SECRETS", "true")
 
-from config.settings import *  # noqa: E402, F403
-from config.settings import STORAGES  # noqa: E402
+from config.settings import *  # noqa: F403
+from config.settings import STORAGES
 
 # The test client speaks plain HTTP, as the reverse proxy does to maqa in production.
 SECURE_SSL_REDIRECT = False

@@ -1,0 +1,269 @@
+"""The demo people in a real browser: sign-in, home pages, and an accessibility sweep with axe-core.
+
+The sweep opens every page of the permission matrix (tests/permissions.py) that a person may open,
+runs axe-core on it, and fails on any "serious" or "critical" violation. The pages keep their
+Content-Security-Policy (script-src 'self'): axe is loaded from a same-origin address that
+Playwright answers with static/build/vendor/axe.min.js, so nothing is inlined and nothing is
+bypassed.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from typing import Any
+
+import pytest
+from django.urls import reverse
+from playwright.sync_api import ConsoleMessage, Error, Page, expect
+
+from tests.browser.conftest import AXE_JS, Site
+from tests.permissions import ANONYMOUS, MATRIX, sample_kwargs
+
+pytestmark = pytest.mark.browser
+
+DEMO_PERSONAS = ("admin", "police", "health", "panel", "board")
+AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa", "best-practice"]
+FAILING_IMPACTS = {"serious", "critical"}
+# Not a page of the app: Playwright answers it with axe-core's file (see with_axe).
+AXE_PATH = "/__browser-tests__/axe.min.js"
+
+# What each demo person's home page shows, besides "Hello, <full name>".
+HOME_SECTIONS = {
+    "admin": "Running the partnership's audits",
+    "police": "Returns for Police",
+    "health": "Returns for Community Health",
+    "panel": "Panels",
+    "board": "Published briefings and actions",
+}
+ADMIN_NAV = ("Organisations", "People", "Resources", "Audit trail")
+
+
+def pages_for(persona: str) -> list[str]:
+    """The URL names of the matrix that ``persona`` may open in a browser (GET, 200)."""
+    return sorted(
+        name
+        for name, rule in MATRIX.items()
+        if rule.method == "GET" and rule.page and rule.allow.get(persona) == 200
+    )
+
+
+def url_of(site: Site, name: str) -> str:
+    return site.url + reverse(name, kwargs=sample_kwargs(MATRIX[name], site.world))
+
+
+def with_axe(page: Page, site: Site) -> Page:
+    """Answer AXE_PATH with axe-core's file, so add_script_tag(url=...) passes script-src 'self'."""
+    page.route(
+        f"{site.url}{AXE_PATH}",
+        lambda route: route.fulfill(path=AXE_JS, content_type="text/javascript"),
+    )
+    return page
+
+
+def axe_violations(page: Page, site: Site) -> list[dict[str, Any]]:
+    page.add_script_tag(url=f"{site.url}{AXE_PATH}")
+    result = page.evaluate(
+        "(tags) => axe.run(document, {runOnly: tags, resultTypes: ['violations']})", AXE_TAGS
+    )
+    violations: list[dict[str, Any]] = result["violations"]
+    return violations
+
+
+def describe(where: str, violation: dict[str, Any]) -> str:
+    targets = "; ".join(
+        " ".join(str(part) for part in node["target"]) for node in violation["nodes"]
+    )
+    return (
+        f"{where}: {violation['id']} ({violation['impact']}): {violation['help']}"
+        f" [{len(violation['nodes'])} node(s): {targets}]"
+    )
+
+
+def check_axe(found: dict[str, list[dict[str, Any]]]) -> None:
+    """Print every violation found (pytest shows them with -s or on failure); fail on the
+    serious and critical ones."""
+    every = [describe(where, v) for where, violations in found.items() for v in violations]
+    print(json.dumps({"axe_violations": every}, indent=2))
+    failing = [
+        describe(where, v)
+        for where, violations in found.items()
+        for v in violations
+        if v["impact"] in FAILING_IMPACTS
+    ]
+    assert not failing, "serious or critical accessibility violations:\n" + "\n".join(failing)
+
+
+# --- signing in -------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("persona", DEMO_PERSONAS)
+def test_each_demo_person_signs_in_sees_their_own_home_page_and_signs_out(
+    page: Page, site: Site, persona: str
+) -> None:
+    person = site.sign_in(page, persona)
+
+    expect(page).to_have_url(f"{site.url}/")
+    expect(page.get_by_role("heading", level=1)).to_have_text(f"Hello, {person.full_name}")
+    expect(page.get_by_role("heading", level=2, name=HOME_SECTIONS[persona])).to_be_visible()
+    nav = page.get_by_role("navigation", name="Main")
+    expect(nav.get_by_role("link", name="Home")).to_be_visible()
+    if persona == "admin":
+        for label in ADMIN_NAV:
+            expect(nav.get_by_role("link", name=label, exact=True)).to_be_visible()
+    else:
+        for label in ADMIN_NAV:
+            expect(nav.get_by_role("link", name=label, exact=True)).to_have_count(0)
+
+    page.get_by_role("banner").get_by_role("button", name="Sign out").click()
+
+    expect(page).to_have_url(f"{site.url}/accounts/sign-in/")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Sign in to maqa")
+    expect(page.get_by_text("You have signed out.")).to_be_visible()
+    expect(page.get_by_role("button", name="Sign out")).to_have_count(0)
+
+
+# --- accessibility ----------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("persona", [ANONYMOUS, *DEMO_PERSONAS])
+def test_every_page_a_person_may_open_has_no_serious_accessibility_violations(
+    page: Page, site: Site, persona: str
+) -> None:
+    names = pages_for(persona)
+    assert names, f"the matrix gives {persona} no page to open"
+    with_axe(page, site)
+    if persona != ANONYMOUS:
+        site.sign_in(page, persona)
+    found = {}
+    for name in names:
+        response = page.goto(url_of(site, name))
+        assert response is not None and response.status == 200, f"{persona} {name}"
+        found[f"{persona} {name} {page.url.removeprefix(site.url)}"] = axe_violations(page, site)
+    check_axe(found)
+
+
+FORMS_WITH_ERRORS = {
+    # URL name: (who fills it in, the page's submit button)
+    "accounts:sign-in": (ANONYMOUS, "Sign in"),
+    "organisations:organisation-create": ("admin", "Save"),
+    "organisations:person-invite": ("admin", "Send invitation"),
+    "organisations:resource-create": ("admin", "Save"),
+}
+
+
+@pytest.mark.parametrize("name", sorted(FORMS_WITH_ERRORS))
+def test_a_form_sent_empty_shows_its_errors_with_no_serious_accessibility_violations(
+    page: Page, site: Site, name: str
+) -> None:
+    persona, button = FORMS_WITH_ERRORS[name]
+    with_axe(page, site)
+    if persona != ANONYMOUS:
+        site.sign_in(page, persona)
+    page.goto(url_of(site, name))
+
+    page.get_by_role("main").get_by_role("button", name=button, exact=True).click()
+
+    summary = page.locator(".govuk-error-summary")
+    expect(summary).to_be_visible()
+    expect(summary.get_by_role("heading", name="There is a problem")).to_be_visible()
+    expect(summary).to_be_focused()  # GOV.UK Frontend's error summary takes focus
+    expect(page.locator(".govuk-error-message").first).to_be_visible()
+    check_axe({f"{persona} {name} (sent empty)": axe_violations(page, site)})
+
+
+# axe reports an aria-describedby that names no element only as "incomplete", never as a
+# violation, so hints and error messages are checked here: each must be named by its field's (or
+# fieldset's) aria-describedby, every name there must exist, and every link of the error summary
+# must lead to an element of the page.
+BROKEN_REFERENCES_JS = """() => {
+  const problems = [];
+  const short = (el) => el.outerHTML.slice(0, 90);
+  for (const el of document.querySelectorAll("[aria-describedby], [aria-labelledby]")) {
+    for (const attr of ["aria-describedby", "aria-labelledby"]) {
+      for (const id of (el.getAttribute(attr) || "").split(/\\s+/).filter(Boolean)) {
+        if (!document.getElementById(id)) {
+          problems.push(`${short(el)}: ${attr} names #${id}, which is not on the page`);
+        }
+      }
+    }
+  }
+  for (const el of document.querySelectorAll("main .govuk-hint, main .govuk-error-message")) {
+    const named = el.id && document.querySelector(`[aria-describedby~="${CSS.escape(el.id)}"]`);
+    if (!named) {
+      problems.push(`${short(el)}: no field's aria-describedby names it`);
+    }
+  }
+  for (const link of document.querySelectorAll(".govuk-error-summary__list a")) {
+    const href = link.getAttribute("href") || "";
+    if (href.length < 2 || !document.getElementById(href.slice(1))) {
+      problems.push(`error summary link ${short(link)} leads nowhere`);
+    }
+  }
+  return problems;
+}"""
+
+
+@pytest.mark.parametrize("name", sorted(FORMS_WITH_ERRORS))
+def test_a_form_sent_empty_ties_every_hint_and_error_message_to_its_field(
+    page: Page, site: Site, name: str
+) -> None:
+    persona, button = FORMS_WITH_ERRORS[name]
+    if persona != ANONYMOUS:
+        site.sign_in(page, persona)
+    page.goto(url_of(site, name))
+    page.get_by_role("main").get_by_role("button", name=button, exact=True).click()
+    expect(page.locator(".govuk-error-summary")).to_be_visible()
+
+    problems: list[str] = page.evaluate(BROKEN_REFERENCES_JS)
+
+    assert not problems, f"{name}:\n" + "\n".join(problems)
+
+
+@pytest.mark.parametrize("persona", [ANONYMOUS, "admin"])
+def test_a_keyboard_user_s_first_tab_lands_on_a_skip_link_that_shows_when_focused(
+    page: Page, site: Site, persona: str
+) -> None:
+    if persona != ANONYMOUS:
+        site.sign_in(page, persona)
+        page.goto(f"{site.url}/")
+    else:
+        page.goto(f"{site.url}/accounts/sign-in/")
+    skip = page.get_by_role("link", name="Skip to main content")
+    hidden = skip.bounding_box()
+    assert hidden is not None and hidden["width"] <= 1 and hidden["height"] <= 1, hidden
+
+    page.keyboard.press("Tab")
+
+    expect(skip).to_be_focused()
+    shown = skip.bounding_box()
+    assert shown is not None and shown["width"] > 50 and shown["height"] > 10, shown
+    expect(skip).to_be_in_viewport()
+
+    page.keyboard.press("Enter")
+
+    expect(page).to_have_url(f"{page.url.split('#')[0]}#main-content")
+    expect(page.locator("#main-content")).to_be_focused()
+
+
+def test_the_admin_s_pages_load_with_no_console_errors(page: Page, site: Site) -> None:
+    """CSP violations, scripts that fail and assets that are missing all log console errors."""
+    errors: list[str] = []
+
+    def on_console(message: ConsoleMessage) -> None:
+        if message.type == "error":
+            errors.append(f"{page.url}: {message.text} ({message.location})")
+
+    def on_page_error(error: Error) -> None:
+        errors.append(f"{page.url}: uncaught {error}")
+
+    page.on("console", on_console)
+    page.on("pageerror", on_page_error)
+    site.sign_in(page, "admin")
+    for name in ["core:home", *pages_for("admin")]:
+        page.goto(url_of(site, name))
+        page.wait_for_load_state("networkidle")
+        if name == "core:home":
+            # The page script ran: GOV.UK Frontend's JS-enabled styles are on.
+            expect(page.locator("body")).to_have_class(re.compile(r"\bgovuk-frontend-supported\b"))
+    assert not errors, "console errors:\n" + "\n".join(errors)
