@@ -239,13 +239,27 @@ def test_it_defaults_to_london_time_and_a_30_minute_idle_timeout(tmp_path: Path)
 def test_it_refuses_to_start_without_secrets_when_debug_is_off(tmp_path: Path) -> None:
     setup = "import django, os; os.environ['DJANGO_SETTINGS_MODULE'] = 'config.settings'; django.setup()"
     env = _clean_env(tmp_path, DEBUG="false")
-    result = subprocess.run([sys.executable, "-c", setup], env=env, cwd=ROOT, capture_output=True,
-                            text=True, timeout=60, check=False)
+    result = subprocess.run(
+        [sys.executable, "-c", setup],
+        env=env,
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
     assert result.returncode != 0
     assert "SECRET_KEY must be set when DEBUG is off" in result.stderr
     assert not (tmp_path / "secret_key").exists()
-    with_key = subprocess.run([sys.executable, "-c", setup], env={**env, "SECRET_KEY": "k" * 60},
-                              cwd=ROOT, capture_output=True, text=True, timeout=60, check=False)
+    with_key = subprocess.run(
+        [sys.executable, "-c", setup],
+        env={**env, "SECRET_KEY": "k" * 60},
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
     assert "AUDIT_HMAC_KEY must be set when DEBUG is off" in with_key.stderr
 
 
