@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import secrets
+from collections.abc import Callable
 from pathlib import Path
 
 
@@ -34,11 +35,12 @@ def env_list(name: str, default: list[str]) -> list[str]:
     return [item.strip() for item in value.split(",") if item.strip()]
 
 
-def dev_secret(var_dir: Path, filename: str) -> str:
+def dev_secret(var_dir: Path, filename: str, generate: Callable[[], str] | None = None) -> str:
     """A secret generated once into var/ for development, never committed (var/ is ignored)."""
+    generate = generate or (lambda: secrets.token_urlsafe(50))
     var_dir.mkdir(parents=True, exist_ok=True)
     path = var_dir / filename
     if not path.exists():
-        path.write_text(secrets.token_urlsafe(50))
+        path.write_text(generate())
         path.chmod(0o600)
     return path.read_text().strip()

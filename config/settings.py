@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 from urllib.parse import parse_qs, unquote, urlparse
 
 import dj_database_url
+from cryptography.fernet import Fernet
 from django.core.exceptions import ImproperlyConfigured
 
 from config.env import dev_secret, env_bool, env_int, env_list, env_str
@@ -21,7 +23,7 @@ DEBUG = env_bool("DEBUG", False)
 DEV_SECRETS = DEBUG or env_bool("MAQA_DEV_SECRETS", False)
 
 
-def _secret(name: str, filename: str) -> str:
+def _secret(name: str, filename: str, generate: Callable[[], str] | None = None) -> str:
     value = env_str(name)
     if value:
         return value
@@ -29,7 +31,7 @@ def _secret(name: str, filename: str) -> str:
         raise ImproperlyConfigured(
             f"{name} must be set when DEBUG is off (see .env.example and docs/operations.md)."
         )
-    return dev_secret(VAR_DIR, filename)
+    return dev_secret(VAR_DIR, filename, generate)
 
 
 SECRET_KEY = _secret("SECRET_KEY", "secret_key")
@@ -37,6 +39,20 @@ SECRET_KEY = _secret("SECRET_KEY", "secret_key")
 # Key for the audit trail's HMAC chain. Kept outside the database on purpose: someone with database
 # access alone must not be able to rewrite history.
 AUDIT_HMAC_KEY = _secret("AUDIT_HMAC_KEY", "audit_hmac_key")
+
+# Keys that wrap each audit's identifier key (Fernet keys, comma-separated). The first encrypts;
+# the others still decrypt, for rotation (`maqa rotate-identifier-key`).
+IDENTIFIER_KEYS = [
+    key.strip()
+    for key in _secret(
+        "IDENTIFIER_KEYS", "identifier_key", lambda: Fernet.generate_key().decode()
+    ).split(",")
+    if key.strip()
+]
+# Where each audit's wrapped key lives: outside the database, so that a database dump or backup
+# never holds what is needed to read identifiers, and closing an audit (deleting its key file)
+# makes them unreadable for good.
+IDENTIFIER_KEYSTORE_DIR = Path(env_str("IDENTIFIER_KEYSTORE_DIR", str(VAR_DIR / "keys")))
 
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["127.0.0.1", "localhost", "testserver"])
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
@@ -57,6 +73,8 @@ INSTALLED_APPS = [
     "maqa.core",
     "maqa.organisations",
     "maqa.accounts",
+    "maqa.returns",
+    "maqa.audits",
 ]
 
 MIDDLEWARE = [

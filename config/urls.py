@@ -4,6 +4,8 @@ urlpatterns = [
     path("", include("maqa.core.urls")),
     path("accounts/", include("maqa.accounts.urls")),
     path("manage/", include("maqa.organisations.urls")),
+    path("audits/", include("maqa.audits.urls")),
+    path("returns/", include("maqa.returns.urls")),
 ]
 
 handler403 = "maqa.core.views.error_403"

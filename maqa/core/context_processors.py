@@ -11,7 +11,10 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return {}
-    items: list[dict[str, object]] = [{"label": "Home", "url": "/"}]
+    items: list[dict[str, object]] = [
+        {"label": "Home", "url": "/"},
+        {"label": "Audits", "url": "/audits/"},
+    ]
     if is_partnership_admin(user):
         items += [
             {"label": "Organisations", "url": "/manage/organisations/"},

@@ -16,6 +16,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from maqa.accounts.models import Membership, Role, User
 from maqa.organisations.models import Organisation, Partnership, Resource
+from maqa.returns.services_tools import tools_load_defaults
 
 
 class FastArgon2(Argon2PasswordHasher):
@@ -94,6 +95,8 @@ def build_personas() -> None:
         ("board", "Jo Board", home, unit, Role.VIEWER),
         ("outsider", "Lee Away", away, away_unit, Role.PARTNERSHIP_ADMIN),
     ]
+    tools_load_defaults(partnership=home)
+    tools_load_defaults(partnership=away)
     for key, name, partnership, org, role in people:
         user = User.objects.create_user(
             email=PERSONA_EMAILS[key],

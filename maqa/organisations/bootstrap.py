@@ -11,6 +11,7 @@ from maqa.core.errors import ApplicationError
 from maqa.core.models import AuditEvent
 from maqa.core.services import audit_record
 from maqa.organisations.models import Organisation, Partnership
+from maqa.returns.services_tools import tools_load_defaults
 
 
 def partnership_bootstrap(
@@ -42,5 +43,6 @@ def partnership_bootstrap(
             obj=partnership,
             summary={"admin": admin.email, "by": "create-partnership"},
         )
+        tools_load_defaults(partnership=partnership)
         link = invitation_create(user=admin, invited_by=None)
     return partnership, link

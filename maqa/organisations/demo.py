@@ -10,6 +10,7 @@ from maqa.accounts.models import Membership, Role, User
 from maqa.core.models import AuditEvent
 from maqa.core.services import audit_record
 from maqa.organisations.models import Organisation, Partnership, Resource
+from maqa.returns.services_tools import tools_load_defaults
 
 DEMO_PARTNERSHIP = "Demo Children's Partnership"
 # Printed at start by `make demo`. Demo accounts are refused whenever DEBUG is off.
@@ -101,6 +102,7 @@ def demo_load() -> Partnership:
                 title=title,
                 defaults={"kind": kind, "url": url, "themes": themes},
             )
+        tools_load_defaults(partnership=partnership)
         if created:
             audit_record(
                 action=AuditEvent.Action.CREATED,

@@ -44,7 +44,10 @@ def pages_for(persona: str) -> list[str]:
     return sorted(
         name
         for name, rule in MATRIX.items()
-        if rule.method == "GET" and rule.page and rule.allow.get(persona) == 200
+        if rule.method == "GET"
+        and rule.page
+        and not rule.per_state
+        and rule.allowed().get(persona) == 200
     )
 
 

@@ -1,0 +1,161 @@
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+
+from maqa.organisations.models import Organisation, Partnership
+
+
+class PlanType(models.TextChoices):
+    CHILD_PROTECTION = "child_protection", "Child protection"
+    CHILD_IN_NEED = "child_in_need", "Child in need"
+    EARLY_HELP = "early_help", "Early help"
+    LOOKED_AFTER = "looked_after", "Looked after"
+
+
+class CPCategory(models.TextChoices):
+    NEGLECT = "neglect", "Neglect"
+    EMOTIONAL_ABUSE = "emotional_abuse", "Emotional abuse"
+    PHYSICAL_ABUSE = "physical_abuse", "Physical abuse"
+    SEXUAL_ABUSE = "sexual_abuse", "Sexual abuse"
+
+
+class Sex(models.TextChoices):
+    FEMALE = "female", "Girl"
+    MALE = "male", "Boy"
+    OTHER = "other", "Other"
+    UNKNOWN = "unknown", "Not recorded"
+
+
+class Audit(models.Model):
+    """A themed multi-agency case-file audit, from plan to close."""
+
+    class State(models.TextChoices):
+        DRAFT = "draft", "Draft"
+        RETURNS_OPEN = "returns_open", "Returns open"
+        PANEL = "panel", "Panel"
+        REPORTING = "reporting", "Reporting"
+        PUBLISHED = "published", "Published"
+        CLOSED = "closed", "Closed"
+
+    partnership = models.ForeignKey(Partnership, on_delete=models.PROTECT, related_name="audits")
+    theme = models.CharField(max_length=200)
+    aim = models.TextField()
+    plan_types = models.JSONField(default=list, blank=True)
+    cp_categories = models.JSONField(default=list, blank=True)
+    age_min_years = models.PositiveSmallIntegerField(null=True, blank=True)
+    age_max_years = models.PositiveSmallIntegerField(null=True, blank=True)
+    sample_size = models.PositiveSmallIntegerField(default=8)
+    agencies = models.ManyToManyField(Organisation, related_name="audits", blank=True)
+    tool_version = models.ForeignKey(
+        "returns.AuditToolVersion", on_delete=models.PROTECT, related_name="audits"
+    )
+    returns_due = models.DateField()
+    panel_date = models.DateField()
+    lead = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="audits_led"
+    )
+    panel_members = models.ManyToManyField(
+        settings.AUTH_USER_MODEL, related_name="panels", blank=True
+    )
+    state = models.CharField(max_length=16, choices=State.choices, default=State.DRAFT)
+    sample_seed = models.CharField(max_length=64, blank=True)
+    version = models.PositiveIntegerField(default=1)
+    created_at = models.DateTimeField(auto_now_add=True)
+    identifiers_destroyed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-panel_date", "theme"]
+
+    def __str__(self) -> str:
+        return f"{self.theme} ({self.panel_date:%B %Y})"
+
+    @property
+    def is_closed(self) -> bool:
+        return self.state == self.State.CLOSED
+
+
+class Case(models.Model):
+    """A child's case: a row of the uploaded case list, or one entered by hand.
+
+    Identifiers (name, date of birth, case number) are stored only encrypted with the audit's key
+    (maqa.audits.crypto). Once sampled, a child is known everywhere by ``reference`` ("Child A").
+    Cases not sampled are deleted when returns open.
+    """
+
+    audit = models.ForeignKey(Audit, on_delete=models.CASCADE, related_name="cases")
+    enc_name = models.TextField(blank=True)
+    enc_dob = models.TextField(blank=True)
+    enc_case_number = models.TextField(blank=True)
+    sex = models.CharField(max_length=8, choices=Sex.choices, default=Sex.UNKNOWN)
+    plan_type = models.CharField(max_length=20, choices=PlanType.choices)
+    category = models.CharField(max_length=20, choices=CPCategory.choices, blank=True)
+    plan_start_date = models.DateField(null=True, blank=True)
+    needs = models.JSONField(default=list, blank=True)
+    agencies = models.ManyToManyField(Organisation, related_name="cases")
+    lead_agency = models.ForeignKey(
+        Organisation, null=True, blank=True, on_delete=models.PROTECT, related_name="lead_cases"
+    )
+    family_group = models.CharField(max_length=40, blank=True)
+    age_months = models.PositiveSmallIntegerField(null=True, blank=True)
+    source_row = models.PositiveIntegerField(null=True, blank=True)
+    excluded_reason = models.CharField(max_length=200, blank=True)
+    sampled = models.BooleanField(default=False)
+    reference = models.CharField(max_length=20, blank=True)
+    sample_order = models.PositiveSmallIntegerField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["sample_order", "source_row", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["audit", "reference"],
+                condition=~models.Q(reference=""),
+                name="uniq_case_reference",
+            )
+        ]
+
+    def __str__(self) -> str:
+        # Never an identifier: the pseudonymous reference, or the row of the case list.
+        return self.reference or f"case-list row {self.source_row or self.pk}"
+
+    @property
+    def age_label(self) -> str:
+        if self.age_months is None:
+            return "age not known"
+        if self.age_months < 24:
+            return f"{self.age_months} months"
+        return f"{self.age_months // 12} years"
+
+
+class SafeguardingConcern(models.Model):
+    """An immediate safeguarding concern raised by an auditor about a sampled child."""
+
+    audit = models.ForeignKey(Audit, on_delete=models.CASCADE, related_name="concerns")
+    child = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="concerns")
+    raised_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="concerns_raised"
+    )
+    organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT)
+    description = models.TextField()
+    raised_at = models.DateTimeField(auto_now_add=True)
+    acknowledged_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="concerns_acknowledged",
+    )
+    acknowledged_at = models.DateTimeField(null=True, blank=True)
+    outcome = models.TextField(blank=True)
+    outcome_recorded_at = models.DateTimeField(null=True, blank=True)
+    version = models.PositiveIntegerField(default=1)
+
+    class Meta:
+        ordering = ["-raised_at"]
+
+    def __str__(self) -> str:
+        return f"concern about {self.child} ({self.audit.theme})"
+
+    @property
+    def is_open(self) -> bool:
+        return self.outcome_recorded_at is None
