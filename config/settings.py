@@ -119,7 +119,12 @@ if _db["ENGINE"] == "django.db.backends.sqlite3":
     VAR_DIR.mkdir(parents=True, exist_ok=True)
     # IMMEDIATE takes the write lock when a transaction starts, so two writers never both read the
     # audit chain's head and then collide; timeout waits for the lock instead of failing at once.
-    _db["OPTIONS"] = {"transaction_mode": "IMMEDIATE", "timeout": 20}
+    # secure_delete: deleted or overwritten content is zeroed, not left in free pages of the file.
+    _db["OPTIONS"] = {
+        "transaction_mode": "IMMEDIATE",
+        "timeout": 20,
+        "init_command": "PRAGMA secure_delete=ON;",
+    }
     _db["CONN_MAX_AGE"] = 0
     _db["TEST"] = {"NAME": env_str("MAQA_SQLITE_TEST_NAME") or None}
 DATABASES = {"default": _db}
