@@ -16,6 +16,7 @@ import sys
 from pathlib import Path
 
 import pytest
+from cryptography.fernet import Fernet
 from django.core.exceptions import ImproperlyConfigured
 
 from config.settings import _email_settings
@@ -122,6 +123,7 @@ def _production_env(tmp_path: Path, **extra: str) -> dict[str, str]:
         DEBUG="false",
         SECRET_KEY=secrets.token_urlsafe(50),
         AUDIT_HMAC_KEY=secrets.token_urlsafe(50),
+        IDENTIFIER_KEYS=Fernet.generate_key().decode(),
         ALLOWED_HOSTS="maqa.example.org",
         DATABASE_URL=f"sqlite:///{tmp_path / 'maqa.sqlite3'}",
         **extra,

@@ -20,6 +20,7 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
             {"label": "Organisations", "url": "/manage/organisations/"},
             {"label": "People", "url": "/manage/people/"},
             {"label": "Resources", "url": "/manage/resources/"},
+            {"label": "Audit tools", "url": "/returns/tools/"},
             {"label": "Audit trail", "url": "/manage/audit-trail/"},
         ]
     for item in items:

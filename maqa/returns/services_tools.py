@@ -11,7 +11,7 @@ from maqa.core.models import AuditEvent
 from maqa.core.services import audit_record
 from maqa.organisations.models import Partnership
 from maqa.returns.models import AuditTool, AuditToolVersion
-from maqa.returns.tools import default_tool_files, source_label, tool_definition
+from maqa.returns.tools import ToolProblems, default_tool_files, source_label, tool_definition
 
 
 def tools_load_defaults(*, partnership: Partnership) -> list[AuditToolVersion]:
@@ -29,17 +29,30 @@ def tools_load_defaults(*, partnership: Partnership) -> list[AuditToolVersion]:
             )
             latest = tool.latest
             if latest is None or latest.definition != definition:
+                first = latest is None
                 latest = AuditToolVersion.objects.create(
                     tool=tool,
-                    number=(latest.number + 1) if latest else 1,
+                    number=1 if latest is None else latest.number + 1,
                     definition=definition,
                     source=source_label(path),
+                )
+                if tool.name != definition["name"]:
+                    tool.name = definition["name"]
+                    tool.save(update_fields=["name"])
+                audit_record(
+                    action=AuditEvent.Action.CREATED if first else AuditEvent.Action.CHANGED,
+                    actor=None,
+                    partnership=partnership,
+                    obj=tool,
+                    summary={"version": latest.number, "source": latest.source},
                 )
             versions.append(latest)
     return versions
 
 
 def tool_copy(*, actor: User, ip: str | None, version: AuditToolVersion, name: str) -> AuditTool:
+    if version.tool.partnership_id != actor.partnership_id:
+        raise ApplicationError("Only a tool of your own partnership can be copied.")
     name = name.strip()
     if not name:
         raise ApplicationError("Give the copy a name.", field="name")
@@ -72,10 +85,20 @@ def tool_save_version(
     *, actor: User, ip: str | None, tool: AuditTool, text: str, based_on: int
 ) -> AuditToolVersion:
     """Save edited YAML as the next version of a copied tool (shipped tools are not edited)."""
+    if tool.partnership_id != actor.partnership_id:
+        raise ApplicationError("Only a tool of your own partnership can be edited.")
     if tool.copied_from_id is None:
         raise ApplicationError("Shipped tools cannot be edited: copy the tool, then edit the copy.")
     definition = tool_definition(text)
+    if definition["slug"] not in ("", tool.slug):
+        raise ToolProblems([f"slug: this tool's slug is {tool.slug!r} and cannot change"])
     definition["slug"] = tool.slug
+    if (
+        AuditTool.objects.filter(partnership_id=tool.partnership_id, name=definition["name"])
+        .exclude(pk=tool.pk)
+        .exists()
+    ):
+        raise ToolProblems(["name: another tool of the partnership already has that name"])
     with transaction.atomic():
         latest = (
             AuditToolVersion.objects.select_for_update()

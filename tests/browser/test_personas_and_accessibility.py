@@ -36,7 +36,7 @@ HOME_SECTIONS = {
     "panel": "Panels",
     "board": "Published briefings and actions",
 }
-ADMIN_NAV = ("Organisations", "People", "Resources", "Audit trail")
+ADMIN_NAV = ("Organisations", "People", "Resources", "Audit tools", "Audit trail")
 
 
 def pages_for(persona: str) -> list[str]:
