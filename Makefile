@@ -59,4 +59,4 @@ clean: ## remove what install built (not var/, which holds your data and dev sec
 	rm -rf $(VENV) node_modules static/build
 
 docs: install ## regenerate docs/commands.md from the commands' own help
-	$(BIN)/python -c "import os; os.environ.setdefault('DJANGO_SETTINGS_MODULE','config.settings'); from maqa.core.help import commands_markdown; open('docs/commands.md','w').write(commands_markdown())"
+	$(BIN)/python -c "import os; os.environ.setdefault('DJANGO_SETTINGS_MODULE','config.settings_test'); from maqa.core.help import commands_markdown; open('docs/commands.md','w').write(commands_markdown())"

@@ -306,6 +306,12 @@ def audit_close(*, actor: User, ip: str | None, audit: Audit, version: int) -> A
     """Close: refuse while free text holds identifiers; then destroy the audit's key."""
     if audit.state != Audit.State.PUBLISHED:
         raise ApplicationError("Only a published audit can be closed.")
+    open_concerns = audit.concerns.filter(outcome_recorded_at__isnull=True).count()
+    if open_concerns:
+        raise ApplicationError(
+            f"The audit cannot close: {open_concerns} immediate safeguarding concern(s) have no "
+            "outcome recorded. Record their outcomes, then close again."
+        )
     hits = identifier_scan(audit)
     if hits:
         raise IdentifiersInFreeText(hits)

@@ -16,6 +16,7 @@ from maqa.audits.access import (
     access_audit,
     access_audit_admin,
     access_child,
+    auditor_org_ids,
     can_reveal_identifiers,
     returns_visible_to,
 )
@@ -93,6 +94,7 @@ def audit_detail(request: AuthedRequest, pk: int) -> HttpResponse:
         "next_state": services.FORWARD.get(Audit.State(audit.state)),
         "agencies": audit.agencies.all(), "panel_members": audit.panel_members.all(),
         "can_reveal": {c.pk for c in children if can_reveal_identifiers(request.user, c)},
+        "concerns_link": not is_admin and bool(auditor_org_ids(request.user)),
     })  # fmt: skip
 
 

@@ -1,0 +1,58 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+
+from maqa.core.errors import ApplicationError
+from maqa.returns.reminders import DEFAULT_DAYS_BEFORE, ReminderRun, reminders_send
+
+
+class Command(BaseCommand):
+    help = (
+        "Email agency auditors about returns due soon or overdue; run it daily (docs/reminders.md)."
+    )
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument(
+            "--days-before",
+            type=int,
+            default=DEFAULT_DAYS_BEFORE,
+            metavar="N",
+            help=f"remind when a return is due in N days or fewer (default {DEFAULT_DAYS_BEFORE})",
+        )
+        parser.add_argument(
+            "--dry-run",
+            action="store_true",
+            help="print who would be emailed and why; send and record nothing",
+        )
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        try:
+            run = reminders_send(days_before=options["days_before"], dry_run=options["dry_run"])
+        except ApplicationError as error:
+            raise CommandError(error.message) from error
+        if run.dry_run:
+            for email in run.emails:
+                self.stdout.write(f"Would email {email.to}: {email.subject}")
+        self.stdout.write(summary(run))
+        if run.failed:
+            raise CommandError(
+                f"{run.failed} email(s) could not be sent; their reminders will be tried again "
+                "on the next run."
+            )
+
+
+def summary(run: ReminderRun) -> str:
+    verb = "Would send" if run.dry_run else "Sent"
+    parts = [
+        f"{verb} {len(run.emails)} email(s) on {run.today.isoformat()} "
+        f"(due within {run.days_before} day(s)):",
+        f"{run.due_soon} return(s) due soon, {run.overdue} overdue",
+    ]
+    extra = []
+    if run.already_sent:
+        extra.append(f"{run.already_sent} already reminded")
+    if run.nobody_to_email:
+        extra.append(f"{run.nobody_to_email} with no active agency auditor to email")
+    return " ".join(parts) + ("; " + ", ".join(extra) if extra else "") + "."
