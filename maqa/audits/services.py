@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from maqa.accounts.models import User
 from maqa.audits import crypto
+from maqa.audits.caselist import pool_ages_refresh
 from maqa.audits.models import Audit, Case
 from maqa.core.errors import ApplicationError
 from maqa.core.models import AuditEvent
@@ -129,6 +130,9 @@ def audit_update(
         after_agencies = sorted(a.short_name for a in agencies)
         if after_agencies != before_agencies:
             summary["agencies"] = [before_agencies, after_agencies]
+        if "panel_date" in summary:
+            # Ages are kept at the panel date: recompute them from the dates of birth.
+            summary["ages_recomputed"] = pool_ages_refresh(audit=audit)
         audit_record(
             action=AuditEvent.Action.CHANGED, actor=actor, ip=ip, obj=audit, summary=summary
         )

@@ -4,7 +4,8 @@ from typing import Any
 
 from django.http import HttpRequest
 
-from maqa.accounts.access import is_partnership_admin
+from maqa.accounts.access import is_partnership_admin, roles_of
+from maqa.accounts.models import Role
 
 
 def navigation(request: HttpRequest) -> dict[str, Any]:
@@ -15,6 +16,8 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
         {"label": "Home", "url": "/"},
         {"label": "Audits", "url": "/audits/"},
     ]
+    if Role.AGENCY_AUDITOR in roles_of(user):
+        items.append({"label": "Your returns", "url": "/returns/mine/"})
     if is_partnership_admin(user):
         items += [
             {"label": "Organisations", "url": "/manage/organisations/"},

@@ -145,7 +145,7 @@ def _returns_items(user: User) -> list[AttentionItem]:
     )
     progress = [p for p in progress if p.outstanding]
     progress.sort(key=lambda p: (not p.overdue, p.overdue_since or p.next_due or date.max))
-    return [AttentionItem(_returns_text(p), f"/audits/{p.audit.pk}/") for p in progress]
+    return [AttentionItem(_returns_text(p), "/returns/mine/") for p in progress]
 
 
 def _panel_items(user: User) -> list[AttentionItem]:

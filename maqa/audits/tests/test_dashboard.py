@@ -309,14 +309,14 @@ def test_an_auditor_sees_their_agencys_returns_due_and_overdue_on_their_home_pag
     client, personas, morning
 ):
     soon = set_due(make_audit(personas, state="returns_open"), datetime.date(2026, 12, 4))
-    late = set_due(
+    set_due(
         make_audit(personas, state="returns_open", theme="Neglect"), datetime.date(2026, 11, 20)
     )
     set_state(soon, personas.police_org, "Child A", Return.State.SUBMITTED)
     sign_in(client, personas.police)
     html = client.get("/").content.decode()
-    overdue = f'<a class="govuk-link" href="/audits/{late.pk}/">Neglect: 2 returns overdue (due 20 November 2026)</a>'
-    due = f'<a class="govuk-link" href="/audits/{soon.pk}/">Engagement with fathers: 1 return to complete by 4 December 2026</a>'
+    overdue = '<a class="govuk-link" href="/returns/mine/">Neglect: 2 returns overdue (due 20 November 2026)</a>'
+    due = '<a class="govuk-link" href="/returns/mine/">Engagement with fathers: 1 return to complete by 4 December 2026</a>'
     assert overdue in html
     assert due in html
     assert html.index(overdue) < html.index(due)
