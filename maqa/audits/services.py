@@ -232,7 +232,8 @@ class IdentifierHit:
 
 
 def free_text_of(audit: Audit) -> list[tuple[str, str]]:
-    """Every piece of free text an audit holds, with where it is. Later issues add theirs here
+    """Every piece of free text an audit keeps after it closes, with where it is. (Saved
+    versions of returns are not listed: closing deletes them.) Later issues add theirs here
     (panel notes, findings, evidence) by extending FREE_TEXT_SOURCES."""
     texts: list[tuple[str, str]] = []
     for source in FREE_TEXT_SOURCES:
@@ -254,8 +255,6 @@ def _return_texts(audit: Audit) -> list[tuple[str, str]]:
                         texts.append((f"{where}, answer {key} ({part})", value))
             elif isinstance(answer, str):
                 texts.append((f"{where}, answer {key}", answer))
-        for revision in ret.revisions.all():
-            texts.append((f"{where}, saved version {revision.version}", str(revision.content)))
     return texts
 
 

@@ -103,6 +103,9 @@ def demo_load() -> Partnership:
                 defaults={"kind": kind, "url": url, "themes": themes},
             )
         tools_load_defaults(partnership=partnership)
+        from maqa.audits.demo import demo_audit_load  # audits build on organisations
+
+        demo_audit_load(partnership=partnership, password=DEMO_PASSWORD)
         if created:
             audit_record(
                 action=AuditEvent.Action.CREATED,

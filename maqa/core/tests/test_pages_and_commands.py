@@ -43,6 +43,24 @@ def test_the_demo_creates_the_partnership_its_agencies_and_people(db):
     assert "password for all" in out.getvalue()
 
 
+def test_the_demo_has_an_audit_with_returns_open_and_partly_completed(db, settings, tmp_path):
+    from collections import Counter
+
+    from maqa.audits.models import Audit
+    from maqa.returns.models import Return
+
+    settings.IDENTIFIER_KEYSTORE_DIR = tmp_path / "keys"
+    call_command("demo", stdout=StringIO())
+    audit = Audit.objects.get(partnership__name="Demo Children's Partnership")
+    assert audit.state == "returns_open"
+    assert audit.cases.filter(sampled=True).count() == 8
+    assert not audit.cases.filter(sampled=False).exists()
+    states = Counter(Return.objects.filter(audit=audit).values_list("state", flat=True))
+    assert states["submitted"] >= 2
+    assert states["draft"] >= 2
+    assert states["not_started"] > 0
+
+
 def test_loading_the_demo_twice_changes_nothing(db):
     call_command("demo", stdout=StringIO())
     counts = (User.objects.count(), Organisation.objects.count())
