@@ -75,6 +75,7 @@ INSTALLED_APPS = [
     "maqa.accounts",
     "maqa.returns",
     "maqa.audits",
+    "maqa.findings",
 ]
 
 MIDDLEWARE = [

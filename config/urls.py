@@ -5,6 +5,7 @@ urlpatterns = [
     path("accounts/", include("maqa.accounts.urls")),
     path("manage/", include("maqa.organisations.urls")),
     path("audits/", include("maqa.audits.urls")),
+    path("audits/", include("maqa.findings.urls")),
     path("returns/", include("maqa.returns.urls")),
 ]
 

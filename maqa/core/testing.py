@@ -15,6 +15,7 @@ from django_otp import DEVICE_ID_SESSION_KEY
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from maqa.accounts.models import Membership, Role, User
+from maqa.findings.themes import themes_load_defaults
 from maqa.organisations.models import Organisation, Partnership, Resource
 from maqa.returns.services_tools import tools_load_defaults
 
@@ -95,8 +96,9 @@ def build_personas() -> None:
         ("board", "Jo Board", home, unit, Role.VIEWER),
         ("outsider", "Lee Away", away, away_unit, Role.PARTNERSHIP_ADMIN),
     ]
-    tools_load_defaults(partnership=home)
-    tools_load_defaults(partnership=away)
+    for partnership in (home, away):
+        tools_load_defaults(partnership=partnership)
+        themes_load_defaults(partnership=partnership)
     for key, name, partnership, org, role in people:
         user = User.objects.create_user(
             email=PERSONA_EMAILS[key],

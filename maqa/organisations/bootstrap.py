@@ -10,6 +10,7 @@ from maqa.accounts.services import invitation_create
 from maqa.core.errors import ApplicationError
 from maqa.core.models import AuditEvent
 from maqa.core.services import audit_record
+from maqa.findings.themes import themes_load_defaults
 from maqa.organisations.models import Organisation, Partnership
 from maqa.returns.services_tools import tools_load_defaults
 
@@ -44,5 +45,6 @@ def partnership_bootstrap(
             summary={"admin": admin.email, "by": "create-partnership"},
         )
         tools_load_defaults(partnership=partnership)
+        themes_load_defaults(partnership=partnership)
         link = invitation_create(user=admin, invited_by=None)
     return partnership, link

@@ -9,6 +9,7 @@ from django.db import transaction
 from maqa.accounts.models import Membership, Role, User
 from maqa.core.models import AuditEvent
 from maqa.core.services import audit_record
+from maqa.findings.themes import themes_load_defaults
 from maqa.organisations.models import Organisation, Partnership, Resource
 from maqa.returns.services_tools import tools_load_defaults
 
@@ -103,6 +104,7 @@ def demo_load() -> Partnership:
                 defaults={"kind": kind, "url": url, "themes": themes},
             )
         tools_load_defaults(partnership=partnership)
+        themes_load_defaults(partnership=partnership)
         from maqa.audits.demo import demo_audit_load  # audits build on organisations
 
         demo_audit_load(partnership=partnership, password=DEMO_PASSWORD)

@@ -8,6 +8,8 @@ class Partnership(models.Model):
 
     name = models.CharField(max_length=200, unique=True)
     slug = models.SlugField(max_length=60, unique=True)
+    # PNG or JPEG shown on briefings; stored under MEDIA_ROOT, outside the web root.
+    logo = models.FileField(upload_to="logos/", blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
     def __str__(self) -> str:
