@@ -76,6 +76,8 @@ INSTALLED_APPS = [
     "maqa.returns",
     "maqa.audits",
     "maqa.findings",
+    "maqa.briefings",
+    "maqa.importers",
 ]
 
 MIDDLEWARE = [

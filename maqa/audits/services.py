@@ -265,7 +265,14 @@ def _concern_texts(audit: Audit) -> list[tuple[str, str]]:
     ]
 
 
-FREE_TEXT_SOURCES = [_return_texts, _concern_texts]
+def _finding_texts(audit: Audit) -> list[tuple[str, str]]:
+    # Imported here: maqa.findings depends on maqa.audits, not the other way round.
+    from maqa.findings.selectors import findings_free_text
+
+    return findings_free_text(audit)
+
+
+FREE_TEXT_SOURCES = [_return_texts, _concern_texts, _finding_texts]
 
 
 def _name_patterns(full_name: str) -> list[re.Pattern[str]]:

@@ -13,6 +13,7 @@ from django.views.decorators.http import require_POST
 from maqa.accounts.access import is_partnership_admin, require_partnership_admin
 from maqa.audits import services
 from maqa.audits.access import (
+    PANEL_STATES,
     access_audit,
     access_audit_admin,
     access_child,
@@ -22,6 +23,7 @@ from maqa.audits.access import (
 )
 from maqa.audits.forms import AuditForm, VersionForm
 from maqa.audits.models import Audit
+from maqa.audits.sampling import scope_description
 from maqa.audits.selectors import audit_rows_for
 from maqa.core.errors import ApplicationError
 from maqa.core.http import AuthedRequest, client_ip
@@ -95,6 +97,10 @@ def audit_detail(request: AuthedRequest, pk: int) -> HttpResponse:
         "agencies": audit.agencies.all(), "panel_members": audit.panel_members.all(),
         "can_reveal": {c.pk for c in children if can_reveal_identifiers(request.user, c)},
         "concerns_link": not is_admin and bool(auditor_org_ids(request.user)),
+        "scope": scope_description(audit),
+        # The findings and panel pages: admins and the audit's panel, from the panel state on.
+        "findings_link": audit.state in PANEL_STATES
+        and (is_admin or audit.panel_members.filter(pk=request.user.pk).exists()),
     })  # fmt: skip
 
 

@@ -24,6 +24,7 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
             {"label": "People", "url": "/manage/people/"},
             {"label": "Resources", "url": "/manage/resources/"},
             {"label": "Audit tools", "url": "/returns/tools/"},
+            {"label": "Themes", "url": "/audits/themes/"},
             {"label": "Audit trail", "url": "/manage/audit-trail/"},
         ]
     for item in items:

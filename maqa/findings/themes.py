@@ -55,6 +55,10 @@ def _upsert(
     }
     theme, made = Theme.objects.get_or_create(partnership=partnership, slug=slug, defaults=values)
     if not made and theme.added_by_id is None:
+        if theme.retired and not values["retired"]:
+            # Retired by the partnership (maqa.findings.services.theme_retire): reloading the
+            # default never brings a retired theme back, nor drops its successor.
+            values["retired"], values["successor"] = True, theme.successor
         changed = {k: v for k, v in values.items() if getattr(theme, k) != v}
         if changed:
             for key, value in changed.items():
