@@ -272,7 +272,14 @@ def _finding_texts(audit: Audit) -> list[tuple[str, str]]:
     return findings_free_text(audit)
 
 
-FREE_TEXT_SOURCES = [_return_texts, _concern_texts, _finding_texts]
+def _panel_texts(audit: Audit) -> list[tuple[str, str]]:
+    # Imported here: maqa.findings depends on maqa.audits, not the other way round.
+    from maqa.findings.panel import panel_free_text
+
+    return panel_free_text(audit)
+
+
+FREE_TEXT_SOURCES = [_return_texts, _concern_texts, _finding_texts, _panel_texts]
 
 
 def _name_patterns(full_name: str) -> list[re.Pattern[str]]:
