@@ -77,7 +77,6 @@ INSTALLED_APPS = [
     "maqa.audits",
     "maqa.findings",
     "maqa.briefings",
-    "maqa.importers",
 ]
 
 MIDDLEWARE = [
