@@ -279,10 +279,17 @@ def _panel_texts(audit: Audit) -> list[tuple[str, str]]:
     return panel_free_text(audit)
 
 
-FREE_TEXT_SOURCES = [_return_texts, _concern_texts, _finding_texts, _panel_texts]
+def _briefing_texts(audit: Audit) -> list[tuple[str, str]]:
+    # Imported here: maqa.findings depends on maqa.audits, not the other way round.
+    from maqa.findings.publication import briefing_free_text
+
+    return briefing_free_text(audit)
 
 
-def _name_patterns(full_name: str) -> list[re.Pattern[str]]:
+FREE_TEXT_SOURCES = [_return_texts, _concern_texts, _finding_texts, _panel_texts, _briefing_texts]
+
+
+def name_patterns(full_name: str) -> list[re.Pattern[str]]:
     """The full name, and each part of it of three letters or more, as whole words."""
     parts = [p for p in re.split(r"[\s\-']+", full_name.strip()) if len(p) >= 3]
     needles = {full_name.strip(), *parts}
@@ -296,7 +303,7 @@ def identifier_scan(audit: Audit) -> list[IdentifierHit]:
         name = crypto.decrypt(audit, child.enc_name)
         number = crypto.decrypt(audit, child.enc_case_number)
         if name:
-            patterns += [("name", p) for p in _name_patterns(name)]
+            patterns += [("name", p) for p in name_patterns(name)]
         if number:
             patterns.append(
                 ("case number", re.compile(rf"(?<!\w){re.escape(number)}(?!\w)", re.IGNORECASE))

@@ -29,6 +29,7 @@ from maqa.core.errors import ApplicationError
 from maqa.core.http import AuthedRequest, client_ip
 from maqa.core.models import AuditEvent
 from maqa.core.services import audit_record
+from maqa.findings.publication import can_open_briefing
 
 PLAN_KEYS = services.PLAN_FIELDS
 
@@ -97,6 +98,7 @@ def audit_detail(request: AuthedRequest, pk: int) -> HttpResponse:
         "agencies": audit.agencies.all(), "panel_members": audit.panel_members.all(),
         "can_reveal": {c.pk for c in children if can_reveal_identifiers(request.user, c)},
         "concerns_link": not is_admin and bool(auditor_org_ids(request.user)),
+        "briefing_link": can_open_briefing(request.user, audit),
         "scope": scope_description(audit),
         # The findings and panel pages: admins and the audit's panel, from the panel state on.
         "findings_link": audit.state in PANEL_STATES

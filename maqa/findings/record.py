@@ -1,0 +1,431 @@
+"""The briefing record of an audit: gathered from the database once, then built by a pure function.
+
+    data = gather(audit)          # the only database access: plain values in an AuditData
+    record = build_record(data)   # pure: the same data always gives the same record
+
+The record's format is ``../shared/briefing-record.md``, with its optional fields (partnership,
+aim, intro, links). The opening paragraphs (``intro``) are written from the data in the style of
+the partnership briefings: "The audit of 7th December 2021 reviewed the records of ten children
+who ...", "The ten children chosen for this audit were aged 4 years and under at the time of the
+audit. Five are boys and five are girls. ...", "The children have a range of needs including ...".
+The renderers (maqa.briefings) place the aim after the first paragraph and write the
+"Organisations that audited their involvement with ..." line from ``organisations`` themselves,
+so neither is repeated in ``intro``.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date
+from typing import TYPE_CHECKING, Any
+
+from maqa.briefings.record import number_words, ordinal_date
+
+if TYPE_CHECKING:
+    from maqa.audits.models import Audit
+
+TITLE_PREFIX = "Multi Agency Quality Assurance Audit"
+
+# The order plan types and categories are listed in (as maqa.audits.models defines them).
+PLAN_TYPES = ("child_protection", "child_in_need", "early_help", "looked_after")
+CP_CATEGORIES = ("neglect", "emotional_abuse", "physical_abuse", "sexual_abuse")
+
+MALE, FEMALE = "male", "female"
+
+
+# The data -----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ChildData:
+    """What the briefing may say about one sampled child: never an identifier."""
+
+    sex: str = "unknown"  # maqa.audits.models.Sex values
+    plan_type: str = "child_protection"
+    category: str = ""
+    needs: Sequence[str] = ()
+    age_months: int | None = None
+
+
+@dataclass(frozen=True)
+class ThemeData:
+    title: str | None
+    found: Sequence[str] = ()
+    actions: Sequence[str] = ()
+
+
+@dataclass(frozen=True)
+class LinkData:
+    title: str
+    url: str = ""
+
+
+@dataclass(frozen=True)
+class AuditData:
+    """Everything build_record needs, as plain values."""
+
+    theme: str
+    panel_date: date
+    partnership: str = ""
+    aim: str = ""
+    plan_types: Sequence[str] = ()  # the audit's scope
+    cp_categories: Sequence[str] = ()  # the audit's scope: CPCategory values
+    sample_size: int | None = None
+    children: Sequence[ChildData] = ()
+    organisations: Sequence[str] = ()  # short names
+    # False when no agency has submitted a return, and ``organisations`` lists all taking part.
+    organisations_returned: bool = True
+    worries: Sequence[str] = ()
+    good_practice: Sequence[str] = ()
+    learning: Sequence[ThemeData] = ()
+    links: Sequence[LinkData] = ()  # resources linked from findings, in order of first appearance
+
+
+# Gathering (the only database access) ------------------------------------------------------
+
+
+def _point(text: str) -> str:
+    """One point as one line: the lines of a point joined, runs of space made one."""
+    return " ".join(text.split())
+
+
+def gather(audit: Audit) -> AuditData:
+    """Read what the briefing needs from the database: the sampled children, the agencies that
+    returned, the findings (maqa.findings.selectors.audit_findings: worries, good practice and
+    the themes for learning, each in order) and the resources linked from them."""
+    from maqa.audits.models import Case
+    from maqa.findings.selectors import audit_findings
+    from maqa.returns.models import Return
+
+    children = [
+        ChildData(
+            sex=case.sex,
+            plan_type=case.plan_type,
+            category=case.category,
+            needs=tuple(n for n in (case.needs or []) if isinstance(n, str)),
+            age_months=case.age_months,
+        )
+        for case in Case.objects.filter(audit=audit, sampled=True).order_by("sample_order", "pk")
+    ]
+    participating = sorted(audit.agencies.all(), key=lambda o: o.short_name.lower())
+    returned_ids = set(
+        Return.objects.filter(audit=audit, state=Return.State.SUBMITTED).values_list(
+            "organisation_id", flat=True
+        )
+    )
+    returned = [o.short_name for o in participating if o.pk in returned_ids]
+
+    findings = audit_findings(audit)  # never internal: a briefing has no source returns
+    learning = tuple(
+        ThemeData(
+            title=lt.title.strip() or None,
+            found=tuple(_point(p.text) for p in lt.found),
+            actions=tuple(_point(p.text) for p in lt.actions),
+        )
+        for lt in findings.learning_themes
+    )
+    in_order = [
+        *findings.worries,
+        *findings.good_practice,
+        *(p for lt in findings.learning_themes for p in (*lt.found, *lt.actions)),
+    ]
+    links: list[LinkData] = []
+    seen: set[int] = set()
+    for point in in_order:
+        for resource in point.resources:  # by title within a point
+            if resource.pk not in seen:
+                seen.add(resource.pk)
+                links.append(LinkData(title=resource.title, url=resource.url))
+
+    return AuditData(
+        theme=audit.theme,
+        panel_date=audit.panel_date,
+        partnership=audit.partnership.name,
+        aim=audit.aim,
+        plan_types=tuple(audit.plan_types or ()),
+        cp_categories=tuple(audit.cp_categories or ()),
+        sample_size=audit.sample_size,
+        children=tuple(children),
+        organisations=tuple(returned or [o.short_name for o in participating]),
+        organisations_returned=bool(returned) or not participating,
+        worries=tuple(_point(p.text) for p in findings.worries),
+        good_practice=tuple(_point(p.text) for p in findings.good_practice),
+        learning=learning,
+        links=tuple(links),
+    )
+
+
+# Words -------------------------------------------------------------------------------------
+
+
+def join_and(items: Sequence[str]) -> str:
+    """A, B and C (no comma before "and", as the briefings write lists)."""
+    if len(items) <= 1:
+        return "".join(items)
+    return ", ".join(items[:-1]) + " and " + items[-1]
+
+
+def _capitalised(sentence: str) -> str:
+    return sentence[:1].upper() + sentence[1:]
+
+
+def age_value(months: int) -> dict[str, Any]:
+    """An age as the briefings state it: months under two years, whole years from then on."""
+    if months < 24:
+        return {"value": months, "unit": "month"}
+    return {"value": months // 12, "unit": "year"}
+
+
+def age_words(age: dict[str, Any]) -> str:
+    value, unit = age["value"], age["unit"]
+    return f"{value} {unit}{'' if value == 1 else 's'}"
+
+
+def age_range(children: Sequence[ChildData]) -> tuple[dict[str, Any] | None, dict[str, Any] | None]:
+    """(age_min, age_max) of the children whose age is known. The youngest is left unstated
+    (None) when under a month old, so the briefing says "aged 4 years and under"."""
+    ages = [c.age_months for c in children if c.age_months is not None]
+    if not ages:
+        return None, None
+    youngest, oldest = age_value(min(ages)), age_value(max(ages))
+    return (youngest if youngest["value"] > 0 else None), oldest
+
+
+def ages_phrase(age_min: dict[str, Any] | None, age_max: dict[str, Any] | None) -> str:
+    """ "aged between 7 months and 17 years old", "aged between 2 and 16 years old", "aged 4 years
+    and under", "6 years old" (everyone the same age); "" when no age is known."""
+    if age_max is None:
+        return ""
+    if age_max["value"] == 0:
+        return "aged under a month"
+    if age_min is None:
+        return f"aged {age_words(age_max)} and under"
+    if age_min == age_max:
+        return f"{age_words(age_max)} old"
+    if age_min["unit"] == age_max["unit"]:
+        return f"aged between {age_min['value']} and {age_words(age_max)} old"
+    return f"aged between {age_words(age_min)} and {age_words(age_max)} old"
+
+
+def children_words(count: int) -> str:
+    """ "ten children", "one child", "24 children"."""
+    return f"{number_words(count)} {'child' if count == 1 else 'children'}"
+
+
+_HAVE = {"child_protection": "a child protection plan", "child_in_need": "a child in need plan"}
+_ARE = {"early_help": "involved with Early Help", "looked_after": "looked after"}
+_COUNTED = {
+    "child_protection": ("has a child protection plan", "have a child protection plan"),
+    "child_in_need": ("has a child in need plan", "have a child in need plan"),
+    "early_help": ("is involved with Early Help", "are involved with Early Help"),
+    "looked_after": ("is looked after", "are looked after"),
+}
+
+
+def category_words(value: str) -> str:
+    """ "emotional_abuse" -> "emotional abuse" (the record's form of a category)."""
+    return value.replace("_", " ").strip().lower()
+
+
+def sample_clause(plan_types: Sequence[str], cp_categories: Sequence[str], count: int) -> str:
+    """ " who have a child protection plan or a child in need plan", " who has a child protection
+    plan under the category of neglect", " who are involved with Early Help"; "" for none."""
+    one = count == 1
+    have = [_HAVE[k] for k in PLAN_TYPES if k in plan_types and k in _HAVE]
+    are = [_ARE[k] for k in PLAN_TYPES if k in plan_types and k in _ARE]
+    parts = []
+    if have:
+        parts.append(f"{'has' if one else 'have'} " + " or ".join(have))
+        if cp_categories and "child_protection" in plan_types:
+            noun = "category" if len(cp_categories) == 1 else "categories"
+            parts[-1] += (
+                f" under the {noun} of {join_and([category_words(c) for c in cp_categories])}"
+            )
+    if are:
+        parts.append(f"{'is' if one else 'are'} " + " or ".join(are))
+    return " who " + " or ".join(parts) if parts else ""
+
+
+def sample_sentence(data: AuditData) -> str:
+    """ "The audit of 7th December 2021 reviewed the records of ten children who have ..."."""
+    count = len(data.children)
+    plan_types = plan_types_of(data)
+    categories = [c for c in CP_CATEGORIES if c in data.cp_categories]
+    return (
+        f"The audit of {ordinal_date(data.panel_date)} reviewed the records of "
+        f"{children_words(count)}{sample_clause(plan_types, categories, count)}."
+    )
+
+
+def ages_sentence(data: AuditData) -> str:
+    """ "The ten children chosen for this audit were aged 4 years and under at the time of the
+    audit." ("" when no child's age is known)."""
+    count = len(data.children)
+    phrase = ages_phrase(*age_range(data.children))
+    if not phrase:
+        return ""
+    if count == 1:
+        return f"The child chosen for this audit was {phrase} at the time of the audit."
+    if not phrase.startswith("aged"):
+        phrase = f"all {phrase}"
+    return (
+        f"The {children_words(count)} chosen for this audit were {phrase} at the time of the audit."
+    )
+
+
+def sexes_sentence(data: AuditData) -> str:
+    """ "Five are boys and five are girls." / "The child is a girl." ("" when none is recorded)."""
+    count = len(data.children)
+    boys = sum(1 for c in data.children if c.sex == MALE)
+    girls = sum(1 for c in data.children if c.sex == FEMALE)
+    others = count - boys - girls
+    if count == 0 or others == count:
+        return ""
+    if count == 1:
+        return f"The child is a {'boy' if boys else 'girl'}."
+    if boys == count or girls == count:
+        return f"All {number_words(count)} are {'boys' if boys else 'girls'}."
+    parts = []
+    if boys:
+        parts.append(f"{number_words(boys)} {'is a boy' if boys == 1 else 'are boys'}")
+    if girls:
+        parts.append(f"{number_words(girls)} {'is a girl' if girls == 1 else 'are girls'}")
+    if others:
+        verb = "is" if others == 1 else "are"
+        parts.append(f"{number_words(others)} {verb} not recorded as a boy or a girl")
+    return _capitalised(join_and(parts)) + "."
+
+
+def plan_counts_sentence(plan_counts: dict[str, int]) -> str:
+    """ "7 children have a child protection plan, and 3 have a child in need plan." ("" for a
+    sample of one kind of plan: the first sentence has said it)."""
+    counts = [(k, plan_counts[k]) for k in PLAN_TYPES if plan_counts.get(k)]
+    if len(counts) < 2:
+        return ""
+    parts = []
+    for i, (kind, n) in enumerate(counts):
+        verb = _COUNTED[kind][0 if n == 1 else 1]
+        parts.append(f"{n} {'child' if n == 1 else 'children'} {verb}" if i == 0 else f"{n} {verb}")
+    return ", ".join(parts[:-1]) + ", and " + parts[-1] + "."
+
+
+def needs_by_frequency(children: Sequence[ChildData]) -> list[str]:
+    """Each need once (compared without case), the most frequent first, ties alphabetical;
+    spelt as it was first written."""
+    counts: Counter[str] = Counter()
+    spelling: dict[str, str] = {}
+    for child in children:
+        for need in dict.fromkeys(" ".join(n.split()) for n in child.needs):
+            key = need.lower()
+            if key:
+                counts[key] += 1
+                spelling.setdefault(key, need)
+    return [spelling[k] for k in sorted(counts, key=lambda k: (-counts[k], k))]
+
+
+def needs_sentence(count: int, needs: Sequence[str]) -> str:
+    """ "The children have a range of needs including neglect, domestic abuse and ..."."""
+    if not needs:
+        return ""
+    who = "The child has" if count == 1 else "The children have"
+    if len(needs) == 1:
+        return f"{who} needs including {needs[0]}."
+    return f"{who} a range of needs including {join_and(list(needs))}."
+
+
+def intro_paragraphs(data: AuditData) -> list[str]:
+    """The opening paragraphs: the sample; the children's ages, sexes and plans; their needs."""
+    count = len(data.children)
+    about = " ".join(
+        s
+        for s in (
+            ages_sentence(data),
+            sexes_sentence(data),
+            plan_counts_sentence(plan_counts_of(data)),
+        )
+        if s
+    )
+    needs = needs_sentence(count, needs_by_frequency(data.children))
+    return [p for p in (sample_sentence(data), about, needs) if p]
+
+
+# The record --------------------------------------------------------------------------------
+
+
+def plan_types_of(data: AuditData) -> list[str]:
+    """The plan types of the sampled children (the audit's scope while none is sampled)."""
+    present = {c.plan_type for c in data.children} or set(data.plan_types)
+    return [k for k in PLAN_TYPES if k in present]
+
+
+def plan_counts_of(data: AuditData) -> dict[str, int]:
+    counts = Counter(c.plan_type for c in data.children)
+    return {k: counts[k] for k in PLAN_TYPES if counts[k]}
+
+
+def _warnings(data: AuditData, age_known: int) -> list[str]:
+    count = len(data.children)
+    warnings = []
+    if count == 0:
+        warnings.append("no children are in the sample yet")
+    elif data.sample_size and data.sample_size != count:
+        warnings.append(
+            f"the audit planned {children_words(data.sample_size)} but the sample has "
+            f"{number_words(count)}"
+        )
+    if count and age_known < count:
+        unknown = count - age_known
+        warnings.append(
+            f"the age of {children_words(unknown)} is not recorded, so the ages stated leave "
+            f"{'it' if unknown == 1 else 'them'} out"
+        )
+    if not data.organisations_returned:
+        warnings.append(
+            "no organisation has submitted a return, so every agency taking part is listed"
+        )
+    if not data.worries:
+        warnings.append('there are no points under "What we are worried about"')
+    if not data.good_practice:
+        warnings.append('there are no points under "What good practice did we see"')
+    for number, theme in enumerate(data.learning, start=1):
+        if not theme.found and not theme.actions:
+            warnings.append(f"theme for learning {number} has no points")
+    return warnings
+
+
+def build_record(data: AuditData) -> dict[str, Any]:
+    """The briefing record of an audit (pure: no database, no clock)."""
+    children = data.children
+    count = len(children)
+    age_min, age_max = age_range(children)
+    return {
+        "title": f"{TITLE_PREFIX}: {data.theme}",
+        "theme": data.theme,
+        "audit_date": data.panel_date.isoformat(),
+        "children": {
+            "count": count,
+            "age_min": age_min,
+            "age_max": age_max,
+            "boys": sum(1 for c in children if c.sex == MALE),
+            "girls": sum(1 for c in children if c.sex == FEMALE),
+            "plan_types": plan_types_of(data),
+            "plan_counts": plan_counts_of(data),
+            "cp_categories": [category_words(c) for c in CP_CATEGORIES if c in data.cp_categories],
+        },
+        "needs": needs_by_frequency(children),
+        "organisations": list(data.organisations),
+        "worries": list(data.worries),
+        "good_practice": list(data.good_practice),
+        "learning": [
+            {"title": t.title, "found": list(t.found), "actions": list(t.actions)}
+            for t in data.learning
+        ],
+        "resources": [link.title for link in data.links],
+        "links": [{"title": link.title, "url": link.url} for link in data.links],
+        "warnings": _warnings(data, sum(1 for c in children if c.age_months is not None)),
+        "partnership": data.partnership,
+        "aim": data.aim.strip(),
+        "intro": "\n\n".join(intro_paragraphs(data)),
+    }
