@@ -77,6 +77,7 @@ INSTALLED_APPS = [
     "maqa.audits",
     "maqa.findings",
     "maqa.briefings",
+    "maqa.importers",
 ]
 
 MIDDLEWARE = [

@@ -1,6 +1,6 @@
 """The demo partnership's audit: returns open and partly completed, built through the services.
 
-Identifiers here are made up and say so ("Demoname 03 Example"); no real child is described.
+Identifiers here are made up and say so ("Demoname 703 Demofamily"); no real child is described.
 """
 
 from __future__ import annotations
@@ -33,8 +33,8 @@ AGENCY_SETS = [
 ]
 
 
-def _case_list(today: datetime.date, count: int = 20) -> bytes:
-    rng = random.Random(7)  # made-up demo data, not security
+def _case_list(today: datetime.date, count: int = 20, seed: int = 7) -> bytes:
+    rng = random.Random(seed)  # made-up demo data, not security
     out = io.StringIO()
     writer = csv.writer(out)
     writer.writerow(["Case number", "Name", "Date of birth", "Sex", "Plan type", "Category",
@@ -44,7 +44,7 @@ def _case_list(today: datetime.date, count: int = 20) -> bytes:
         born = today - datetime.timedelta(days=rng.randint(200, 16 * 365))
         plan = "Child protection" if index % 3 else "Child in need"
         writer.writerow([
-            f"DEMO-{index:04d}", f"Demoname {index:02d} Example", born.isoformat(),
+            f"DEMO-{seed}-{index:04d}", f"Demoname {seed}{index:02d} Demofamily", born.isoformat(),
             "Girl" if index % 2 else "Boy", plan, "Neglect" if plan == "Child protection" else "",
             (today - datetime.timedelta(days=rng.randint(30, 400))).isoformat(),
             "; ".join(rng.sample(NEEDS, 2)), "; ".join(AGENCY_SETS[index % len(AGENCY_SETS)]),
@@ -79,7 +79,7 @@ FREE_TEXT = {
 
 def demo_audit_load(*, partnership: Partnership, password: str) -> Audit | None:
     """Create the demo audit once: returns open, some submitted, some drafts, one not known."""
-    if Audit.objects.filter(partnership=partnership).exists():
+    if Audit.objects.filter(partnership=partnership, theme=DEMO_THEME).exists():
         return None
     admin = User.objects.get(email="admin@demo.test")
     police = User.objects.get(email="police@demo.test")

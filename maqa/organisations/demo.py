@@ -106,7 +106,9 @@ def demo_load() -> Partnership:
         tools_load_defaults(partnership=partnership)
         themes_load_defaults(partnership=partnership)
         from maqa.audits.demo import demo_audit_load  # audits build on organisations
+        from maqa.findings.demo import demo_published_load
 
+        demo_published_load(partnership=partnership, password=DEMO_PASSWORD)
         demo_audit_load(partnership=partnership, password=DEMO_PASSWORD)
         if created:
             audit_record(

@@ -61,6 +61,21 @@ def test_the_demo_has_an_audit_with_returns_open_and_partly_completed(db, settin
     assert states["not_started"] > 0
 
 
+
+def test_the_demo_has_a_published_audit_with_its_briefing(db, settings, tmp_path):
+    from maqa.audits.models import Audit
+    from maqa.findings.models import BriefingVersion
+
+    settings.IDENTIFIER_KEYSTORE_DIR = tmp_path / "keys"
+    call_command("demo", stdout=StringIO())
+    audit = Audit.objects.get(partnership__name="Demo Children's Partnership", state="published")
+    version = BriefingVersion.objects.get(audit=audit)
+    assert bytes(version.pdf).startswith(b"%PDF")
+    assert version.prepared_by != version.confirmed_by
+    assert version.record["worries"] and version.record["learning"]
+    assert audit.grades.exclude(grade="").exists()
+
+
 def test_loading_the_demo_twice_changes_nothing(db):
     call_command("demo", stdout=StringIO())
     counts = (User.objects.count(), Organisation.objects.count())

@@ -1,0 +1,42 @@
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+
+from maqa.importers import UnsupportedDocument, parse_briefing
+
+
+class Command(BaseCommand):
+    help = "Print the briefing record of one document (.txt, .md, .pdf, .docx, .html) as JSON."
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument(
+            "file",
+            help="the briefing to read; its format is told from its content ('-' reads stdin)",
+        )
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        name = options["file"]
+        data = sys.stdin.buffer.read() if name == "-" else _read(Path(name))
+        try:
+            record = parse_briefing(data, "" if name == "-" else Path(name).name)
+        except UnsupportedDocument as exc:
+            raise CommandError(f"{name}: cannot read this document: {exc}") from exc
+        self.stdout.write(json.dumps(record, indent=2, ensure_ascii=False))
+
+
+def _read(path: Path) -> bytes:
+    try:
+        return path.read_bytes()
+    except FileNotFoundError:
+        raise CommandError(f"{path}: no such file") from None
+    except IsADirectoryError:
+        raise CommandError(f"{path}: is a folder, not a file") from None
+    except PermissionError:
+        raise CommandError(f"{path}: permission denied") from None
+    except OSError as exc:
+        raise CommandError(f"{path}: cannot read it ({exc.strerror or exc})") from None
