@@ -51,7 +51,7 @@ def test_the_demo_has_an_audit_with_returns_open_and_partly_completed(db, settin
 
     settings.IDENTIFIER_KEYSTORE_DIR = tmp_path / "keys"
     call_command("demo", stdout=StringIO())
-    audit = Audit.objects.get(partnership__name="Demo Children's Partnership")
+    audit = Audit.objects.get(partnership__name="Demo Children's Partnership", state="returns_open")
     assert audit.state == "returns_open"
     assert audit.cases.filter(sampled=True).count() == 8
     assert not audit.cases.filter(sampled=False).exists()
