@@ -63,6 +63,13 @@ class Audit(models.Model):
     version = models.PositiveIntegerField(default=1)
     created_at = models.DateTimeField(auto_now_add=True)
     identifiers_destroyed_at = models.DateTimeField(null=True, blank=True)
+    # A past audit brought in from its published briefing (maqa.importers): it has findings but
+    # no sample, returns or panel of its own.
+    imported = models.BooleanField(default=False)
+    # How much of panel_date is known: a briefing may give only the month ("December 2022").
+    date_precision = models.CharField(
+        max_length=5, choices=[("day", "day"), ("month", "month")], default="day"
+    )
 
     class Meta:
         ordering = ["-panel_date", "theme"]
