@@ -78,6 +78,7 @@ INSTALLED_APPS = [
     "maqa.findings",
     "maqa.briefings",
     "maqa.importers",
+    "maqa.themes",
 ]
 
 MIDDLEWARE = [
