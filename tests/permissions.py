@@ -103,6 +103,9 @@ FOUNDATION: dict[str, Rule] = {
     "organisations:resource-create": Rule(allow=ADMIN_LIST),
     "organisations:resource-edit": Rule(allow=ADMIN_OBJECT, kwargs={"pk": "resource"}),
     "organisations:audit-trail": Rule(allow=ADMIN_LIST),
+    "organisations:partnership": Rule(allow=ADMIN_LIST),
+    # 404 while the partnership has no logo (as the personas' have not)
+    "organisations:partnership-logo": Rule(allow=only(404, "admin", "outsider"), page=False),
 }
 
 # Who sees an audit's page: the admin always; the involved agencies' auditors (police, health)

@@ -26,6 +26,7 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
             {"label": "Audit tools", "url": "/returns/tools/"},
             {"label": "Themes", "url": "/audits/themes/"},
             {"label": "Audit trail", "url": "/manage/audit-trail/"},
+            {"label": "Partnership", "url": "/manage/partnership/"},
         ]
     for item in items:
         item["current"] = request.path == item["url"]

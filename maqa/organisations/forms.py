@@ -101,3 +101,12 @@ class AuditTrailFilterForm(GovukForm):
         choices=[("", "Any"), *AuditEvent.Action.choices],
     )
     actor = forms.CharField(label="Who (email)", required=False, max_length=254)
+
+
+class LogoForm(GovukForm):
+    logo = forms.FileField(
+        label="Logo",
+        required=False,
+        help_text="A PNG or JPEG image up to 1 MB, shown at the top of your briefings.",
+    )
+    remove = forms.BooleanField(label="Remove the logo", required=False)

@@ -96,3 +96,39 @@ def resource_update(
         actor=actor, ip=ip, obj=resource, data=data, version=version, what="resource"
     )
     return obj
+
+
+LOGO_MAX_BYTES = 1_000_000
+LOGO_KINDS = {b"\x89PNG\r\n\x1a\n": "png", b"\xff\xd8\xff": "jpg"}
+
+
+def partnership_logo_set(*, actor: User, ip: str | None, data: bytes | None) -> None:
+    """Set (or, with ``data`` None, remove) the partnership's logo shown on its briefings.
+
+    The type is told from the file's content (PNG or JPEG), never its name; the stored file is
+    named after the partnership, not the upload.
+    """
+    from django.core.files.base import ContentFile
+
+    partnership = actor.partnership
+    if data is None:
+        if partnership.logo:
+            partnership.logo.delete(save=False)
+        partnership.logo = ""
+        with transaction.atomic():
+            partnership.save(update_fields=["logo"])
+            audit_record(action=AuditEvent.Action.CHANGED, actor=actor, ip=ip, obj=partnership,
+                         summary={"logo": "removed"})  # fmt: skip
+        return
+    if len(data) > LOGO_MAX_BYTES:
+        raise ApplicationError("The logo is larger than 1 MB: use a smaller image.", field="logo")
+    kind = next((k for magic, k in LOGO_KINDS.items() if data.startswith(magic)), None)
+    if kind is None:
+        raise ApplicationError("The logo must be a PNG or JPEG image.", field="logo")
+    if partnership.logo:
+        partnership.logo.delete(save=False)
+    partnership.logo.save(f"partnership-{partnership.pk}.{kind}", ContentFile(data), save=False)
+    with transaction.atomic():
+        partnership.save(update_fields=["logo"])
+        audit_record(action=AuditEvent.Action.CHANGED, actor=actor, ip=ip, obj=partnership,
+                     summary={"logo": f"set ({kind}, {len(data)} bytes)"})  # fmt: skip

@@ -16,4 +16,6 @@ urlpatterns = [
     path("resources/new/", views.resource_edit, name="resource-create"),
     path("resources/<int:pk>/", views.resource_edit, name="resource-edit"),
     path("audit-trail/", views.audit_trail, name="audit-trail"),
+    path("partnership/", views.partnership_settings, name="partnership"),
+    path("partnership/logo/", views.partnership_logo, name="partnership-logo"),
 ]

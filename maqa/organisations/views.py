@@ -23,6 +23,7 @@ from maqa.core.selectors import audit_trail_for
 from maqa.organisations import services
 from maqa.organisations.forms import (
     AuditTrailFilterForm,
+    LogoForm,
     InviteForm,
     OrganisationForm,
     ResourceForm,
@@ -240,3 +241,43 @@ def audit_trail(request: AuthedRequest) -> HttpResponse:
     )
     page = Paginator(events, 50).get_page(request.GET.get("page"))
     return render(request, "organisations/audit_trail.html", {"form": form, "page": page})
+
+
+# --- the partnership ------------------------------------------------------------------------
+
+
+@admin_only
+def partnership_settings(request: AuthedRequest) -> HttpResponse:
+    form = LogoForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data.get("logo")
+        remove = form.cleaned_data.get("remove")
+        try:
+            if remove:
+                services.partnership_logo_set(actor=request.user, ip=client_ip(request), data=None)
+            elif upload:
+                services.partnership_logo_set(
+                    actor=request.user, ip=client_ip(request), data=upload.read()
+                )
+            else:
+                raise ApplicationError("Choose a logo file, or tick Remove the logo.", field="logo")
+        except ApplicationError as error:
+            form.add_error(error.field if error.field in form.fields else None, error.message)
+        else:
+            messages.success(request, "Saved the partnership's logo.")
+            return redirect("organisations:partnership")
+    return render(request, "organisations/partnership.html",
+                  {"form": form, "partnership": request.user.partnership})  # fmt: skip
+
+
+@admin_only
+def partnership_logo(request: AuthedRequest) -> HttpResponse:
+    """The logo itself, for the admin's preview (media files are not served publicly)."""
+    from django.http import Http404
+
+    logo = request.user.partnership.logo
+    if not logo:
+        raise Http404
+    data = logo.read()
+    kind = "image/png" if data.startswith(b"\x89PNG") else "image/jpeg"
+    return HttpResponse(data, content_type=kind)
