@@ -23,8 +23,8 @@ from maqa.core.selectors import audit_trail_for
 from maqa.organisations import services
 from maqa.organisations.forms import (
     AuditTrailFilterForm,
-    LogoForm,
     InviteForm,
+    LogoForm,
     OrganisationForm,
     ResourceForm,
     RolesForm,
