@@ -7,6 +7,7 @@ urlpatterns = [
     path("audits/", include("maqa.audits.urls")),
     path("audits/", include("maqa.findings.urls")),
     path("returns/", include("maqa.returns.urls")),
+    path("imports/", include("maqa.importers.urls")),
 ]
 
 handler403 = "maqa.core.views.error_403"

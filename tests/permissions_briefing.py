@@ -87,6 +87,8 @@ def world(personas: Personas, audit: Audit) -> dict[str, Any]:
         PublicationRequest.objects.create(audit=audit, record=record, requested_by=other)
     if audit.state in VERSION_STATES:
         html, pdf, docx = "<!DOCTYPE html><title>matrix</title>", b"%PDF-1.7\n", b"PK\x03\x04"
+        # make_audit published it with a stand-in version 1: this one replaces it
+        BriefingVersion.objects.filter(audit=audit).delete()
         BriefingVersion.objects.create(
             audit=audit,
             number=1,

@@ -150,6 +150,14 @@ def audit_move_on(*, actor: User, ip: str | None, audit: Audit, version: int) ->
     if target == Audit.State.CLOSED:
         audit_close(actor=actor, ip=ip, audit=audit, version=version)
         return audit
+    if target == Audit.State.PUBLISHED and not audit.briefing_versions.exists():
+        # Only a published briefing version moves an audit to published: its identifier check
+        # and the second admin's confirmation (maqa.findings.publication.publication_confirm,
+        # which creates the version and then calls this) must never be skipped.
+        raise ApplicationError(
+            "An audit is published by publishing its briefing: ask to publish it on the "
+            "Briefing page, and another partnership admin confirms it."
+        )
     with transaction.atomic():
         current = Audit.objects.select_for_update().get(pk=audit.pk)
         if current.version != version or current.state != audit.state:

@@ -25,6 +25,7 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
             {"label": "Resources", "url": "/manage/resources/"},
             {"label": "Audit tools", "url": "/returns/tools/"},
             {"label": "Themes", "url": "/audits/themes/"},
+            {"label": "Imports", "url": "/imports/"},
             {"label": "Audit trail", "url": "/manage/audit-trail/"},
             {"label": "Partnership", "url": "/manage/partnership/"},
         ]

@@ -456,7 +456,7 @@ def raise_and_resolve_a_concern(story: Story, smtp_sink: Any) -> None:
     # The alert (to the admin: the lead agency, Social Care, has no auditor in the demo) says
     # only that a concern was raised, and links to it.
     alerts = [m for m in smtp_sink.messages if "safeguarding concern" in str(m["Subject"])]
-    assert [m["To"] for m in alerts] == ["admin@demo.test"]
+    assert sorted(m["To"] for m in alerts) == ["admin@demo.test", "deputy@demo.test"]
     alert = body_of(alerts[0])
     assert site_link(police.url.removeprefix(story.site.url)) in alert
     assert CONCERN_TEXT not in alert and "Child " not in alert

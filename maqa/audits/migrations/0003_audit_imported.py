@@ -4,20 +4,21 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('audits', '0002_initial'),
+        ("audits", "0002_initial"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='audit',
-            name='date_precision',
-            field=models.CharField(choices=[('day', 'day'), ('month', 'month')], default='day', max_length=5),
+            model_name="audit",
+            name="date_precision",
+            field=models.CharField(
+                choices=[("day", "day"), ("month", "month")], default="day", max_length=5
+            ),
         ),
         migrations.AddField(
-            model_name='audit',
-            name='imported',
+            model_name="audit",
+            name="imported",
             field=models.BooleanField(default=False),
         ),
     ]

@@ -14,8 +14,7 @@ from django.core.management import call_command
 from maqa.accounts.models import Membership, Role, User
 from maqa.audits import concerns
 from maqa.audits.models import Audit, SafeguardingConcern
-from maqa.audits.services import audit_move_on
-from maqa.audits.testing import make_audit
+from maqa.audits.testing import advance, make_audit
 from maqa.core.errors import ApplicationError
 from maqa.core.models import AuditEvent
 from maqa.core.testing import sign_in
@@ -293,7 +292,7 @@ def test_a_concern_in_a_closed_audit_can_no_longer_be_updated(personas):
     )
     for _ in range(2):
         audit.refresh_from_db()
-        audit_move_on(actor=personas.admin, ip=None, audit=audit, version=audit.version)
+        advance(personas, audit)
     concern.refresh_from_db()
     with pytest.raises(ApplicationError, match="closed"):
         concerns.concern_record_outcome(

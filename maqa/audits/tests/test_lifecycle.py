@@ -11,7 +11,7 @@ from maqa.audits.services import (
     identifier_scan,
     identifiers_reveal,
 )
-from maqa.audits.testing import make_audit, synthetic_case_number, synthetic_name
+from maqa.audits.testing import advance, make_audit, synthetic_case_number, synthetic_name
 from maqa.core.errors import ApplicationError
 from maqa.core.models import AuditEvent
 from maqa.returns.models import Return
@@ -25,7 +25,7 @@ def keystore(settings, tmp_path):
 def test_returns_cannot_open_without_a_sample(personas):
     audit = make_audit(personas, children=0)
     with pytest.raises(ApplicationError, match="without a sample"):
-        audit_move_on(actor=personas.admin, ip=None, audit=audit, version=audit.version)
+        advance(personas, audit)
     assert Audit.objects.get(pk=audit.pk).state == "draft"
 
 

@@ -61,7 +61,6 @@ def test_the_demo_has_an_audit_with_returns_open_and_partly_completed(db, settin
     assert states["not_started"] > 0
 
 
-
 def test_the_demo_has_a_published_audit_with_its_briefing(db, settings, tmp_path):
     from maqa.audits.models import Audit
     from maqa.findings.models import BriefingVersion

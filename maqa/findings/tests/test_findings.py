@@ -7,8 +7,7 @@ from __future__ import annotations
 import pytest
 
 from maqa.audits.models import Audit
-from maqa.audits.services import audit_move_on
-from maqa.audits.testing import make_audit
+from maqa.audits.testing import advance, make_audit
 from maqa.core.errors import ApplicationError
 from maqa.core.models import AuditEvent
 from maqa.core.testing import Personas
@@ -452,7 +451,7 @@ def test_findings_cannot_change_once_the_audit_is_published(personas, state):
     point = add_point(personas, audit)
     lt = add_learning(personas, audit)
     while audit.state != state:
-        audit = audit_move_on(actor=personas.admin, ip=None, audit=audit, version=audit.version)
+        audit = advance(personas, audit)
     point = Finding.objects.select_related("audit").get(pk=point.pk)
     lt = LearningTheme.objects.select_related("audit").get(pk=lt.pk)
 

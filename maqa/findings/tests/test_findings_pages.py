@@ -13,8 +13,7 @@ from django.test.utils import CaptureQueriesContext
 
 from maqa.accounts.models import Membership, Role, User
 from maqa.audits.models import Audit
-from maqa.audits.services import audit_move_on
-from maqa.audits.testing import make_audit
+from maqa.audits.testing import advance, make_audit
 from maqa.core.testing import Personas, sign_in
 from maqa.findings.models import Finding, LearningTheme, Theme
 from maqa.findings.tests.test_findings import (
@@ -325,7 +324,7 @@ def test_once_published_the_findings_are_read_only(personas):
     audit = make_audit(personas, state="reporting")
     point = add_point(personas, audit, text="Recorded before publication.")
     lt = add_learning(personas, audit)
-    audit = audit_move_on(actor=personas.admin, ip=None, audit=audit, version=audit.version)
+    audit = advance(personas, audit)
     client = client_for(personas, "panel")
 
     listing = html(client.get(url(audit)))

@@ -13,8 +13,8 @@ from django.test.utils import CaptureQueriesContext
 from maqa.accounts.models import Membership, Role, User
 from maqa.audits import services as audit_services
 from maqa.audits.models import Audit, Case
-from maqa.audits.services import audit_move_on, identifier_scan
-from maqa.audits.testing import make_audit, synthetic_name
+from maqa.audits.services import identifier_scan
+from maqa.audits.testing import advance, make_audit, synthetic_name
 from maqa.core.errors import ApplicationError
 from maqa.core.models import AuditEvent
 from maqa.core.testing import PERSONA_PASSWORD, Personas, sign_in
@@ -405,7 +405,7 @@ def test_once_published_the_panels_record_is_read_only(personas, child):
                      grade="good", rationale=RATIONALE, version=0)  # fmt: skip
     for _ in range(2):
         audit.refresh_from_db()
-        audit_move_on(actor=personas.admin, ip=None, audit=audit, version=audit.version)
+        advance(personas, audit)
     assert audit.state == "published"
     client = sign_in(Client(), personas.panel)
 

@@ -7,8 +7,7 @@ import pytest
 from django.test import Client
 
 from maqa.audits.models import Audit
-from maqa.audits.services import audit_move_on
-from maqa.audits.testing import make_audit
+from maqa.audits.testing import advance, make_audit
 from maqa.core.errors import ApplicationError
 from maqa.core.models import AuditEvent
 from maqa.core.testing import Personas, sign_in
@@ -35,7 +34,7 @@ def at_panel_with_a_submitted_return(personas: Personas) -> tuple[Audit, Return]
     ret = police_return(personas, audit)
     return_not_known(actor=personas.police, ip=None, ret=ret, version=ret.version)
     audit.refresh_from_db()
-    audit = audit_move_on(actor=personas.admin, ip=None, audit=audit, version=audit.version)
+    audit = advance(personas, audit)
     return audit, police_return(personas, audit)
 
 
@@ -110,7 +109,7 @@ def test_only_a_submitted_return_is_reopened_and_only_until_the_panel_has_met(pe
     with pytest.raises(ApplicationError, match="Only a submitted return"):
         return_reopen(actor=personas.admin, ip=None, audit=audit, ret=health, reason=REASON,
                       version=health.version)  # fmt: skip
-    audit = audit_move_on(actor=personas.admin, ip=None, audit=audit, version=audit.version)
+    audit = advance(personas, audit)
 
     with pytest.raises(ApplicationError, match="only while returns are open or at the panel"):
         return_reopen(actor=personas.admin, ip=None, audit=audit, ret=ret, reason=REASON,

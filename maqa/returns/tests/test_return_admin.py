@@ -9,8 +9,7 @@ from django.test import Client
 
 from maqa.accounts.models import Membership, Role, User
 from maqa.audits.models import Audit
-from maqa.audits.services import audit_move_on
-from maqa.audits.testing import make_audit
+from maqa.audits.testing import advance, make_audit
 from maqa.core.errors import ApplicationError
 from maqa.core.models import AuditEvent
 from maqa.core.testing import PERSONA_PASSWORD, Personas, sign_in
@@ -107,7 +106,7 @@ def test_only_a_submitted_or_not_known_return_is_sent_back(personas, ret):
 def test_nothing_is_sent_back_once_returns_close(personas, audit, ret):
     not_known(personas, ret)
     audit.refresh_from_db()
-    audit_move_on(actor=personas.admin, ip=None, audit=audit, version=audit.version)
+    advance(personas, audit)
     ret.refresh_from_db()
 
     with pytest.raises(ApplicationError, match="while returns are open"):

@@ -12,8 +12,8 @@ import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from maqa.audits.services import audit_move_on, audit_update
-from maqa.audits.testing import make_audit
+from maqa.audits.services import audit_update
+from maqa.audits.testing import advance, make_audit
 from maqa.core.errors import ApplicationError
 from maqa.core.models import AuditEvent
 from maqa.returns import services_tools
@@ -505,7 +505,7 @@ def test_editing_a_copy_makes_version_2_and_leaves_version_1_and_its_returns_alo
         panel_members=list(audit.panel_members.all()),
         version=audit.version,
     )
-    audit = audit_move_on(actor=personas.admin, ip=None, audit=audit, version=audit.version)
+    audit = advance(personas, audit)
     ret = Return.objects.filter(audit=audit).first()
     assert ret is not None
     assert ret.tool_version == first

@@ -1,0 +1,816 @@
+"""Importing past audits from their published briefings.
+
+``briefing_import`` is the one way in, for the command (``maqa import-briefing``) and the web
+pages alike: it reads a document (or takes a record a person has reviewed), checks it against
+what the partnership already holds, and (with ``apply``) saves in one transaction an audit that is
+published and flagged as imported, with its findings, and the document with its SHA-256.
+
+The web pages store an upload first (``batch_upload``), read its files one request at a time
+(``batch_parse_next``), and save each after review through ``briefing_import``.
+
+Audit events name counts, dates and hashes, never a document's text or file name (a file name
+may hold a child's name).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime
+import hashlib
+import logging
+import re
+import unicodedata
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import timedelta
+from typing import Any, Protocol
+
+from django.conf import settings
+from django.db import IntegrityError, transaction
+from django.db.models import Q
+from django.utils import timezone
+
+from maqa.accounts.models import User
+from maqa.audits.models import Audit, CPCategory, PlanType
+from maqa.core.errors import ApplicationError
+from maqa.core.models import AuditEvent
+from maqa.core.services import audit_record
+from maqa.findings.models import Finding, LearningTheme, Theme
+from maqa.importers.formats import UnsupportedDocument, detect_format
+from maqa.importers.models import ImportBatch, ImportedDocument
+from maqa.importers.parse import parse_briefing
+from maqa.organisations.models import Organisation, Partnership
+from maqa.returns.models import AuditTool, AuditToolVersion
+
+logger = logging.getLogger(__name__)
+
+MAX_FILES = 20
+MAX_BYTES = 10 * 1024 * 1024
+DEFAULT_TOOL = "multi-agency-case-audit"
+IMPORT_ANYWAY = "import anyway"
+SKIP = "skip"
+DECISIONS = (IMPORT_ANYWAY, SKIP)
+# A document left "being read" this long (its request died) is read again.
+STALE_PARSING = timedelta(minutes=5)
+
+Status = ImportedDocument.Status
+Section = Finding.Section
+Polarity = Finding.Polarity
+
+
+class Outcome:
+    """What ``briefing_import`` did, or would do, with one document."""
+
+    WOULD_CREATE = "would create"
+    CREATED = "created"
+    ALREADY = "already imported"
+    NEEDS_DECISION = "needs a decision"
+    NEEDS_REVIEW = "needs review"
+    SKIPPED = "skipped"
+    FAILED = "failed"
+
+
+@dataclass
+class Counts:
+    children: int = 0
+    worries: int = 0
+    good_practice: int = 0
+    learning_themes: int = 0
+    found: int = 0
+    actions: int = 0
+
+    @property
+    def findings(self) -> int:
+        return self.worries + self.good_practice + self.found + self.actions
+
+    def as_dict(self) -> dict[str, int]:
+        return {
+            "children": self.children,
+            "worries": self.worries,
+            "good_practice": self.good_practice,
+            "learning_themes": self.learning_themes,
+            "found": self.found,
+            "actions": self.actions,
+        }
+
+    def describe(self) -> str:
+        return (
+            f"{self.children} children, {self.worries} worries, {self.good_practice} good "
+            f"practice, {self.learning_themes} themes for learning ({self.found} found, "
+            f"{self.actions} actions)"
+        )
+
+
+@dataclass
+class ImportOutcome:
+    filename: str
+    sha256: str
+    status: str
+    message: str = ""
+    field: str | None = None  # the record field a problem is about (for a review form)
+    theme: str = ""
+    audit_date: str = ""  # as the audit will hold it: YYYY-MM-DD, or YYYY-MM
+    counts: Counts = dataclasses.field(default_factory=Counts)
+    duplicates: list[Audit] = dataclasses.field(default_factory=list)
+    document: ImportedDocument | None = None
+    audit: Audit | None = None
+    needs_a_theme: int = 0  # points saved without a theme
+
+    @property
+    def failed(self) -> bool:
+        return self.status == Outcome.FAILED
+
+    def line(self) -> str:
+        """One line for the command's output."""
+        what = f"{self.theme or 'no theme'} ({self.audit_date or 'no date'}): "
+        what += self.counts.describe()
+        if self.status == Outcome.WOULD_CREATE:
+            return f"would create: {what}"
+        if self.status == Outcome.CREATED:
+            tail = f"; {self.needs_a_theme} points need a theme" if self.needs_a_theme else ""
+            return f"created audit {self.audit.pk if self.audit else '?'}: {what}{tail}"
+        return f"{self.status}: {self.message}"
+
+
+# --- the record ---------------------------------------------------------------------------
+
+
+@dataclass
+class LearningPlan:
+    title: str
+    found: list[str]
+    actions: list[str]
+
+
+@dataclass
+class Plan:
+    """What an import makes of a record: the audit's fields and its points."""
+
+    theme: str
+    aim: str
+    panel_date: datetime.date
+    date_precision: str
+    sample_size: int
+    plan_types: list[str]
+    cp_categories: list[str]
+    age_min_years: int | None
+    age_max_years: int | None
+    organisations: list[str]
+    worries: list[str]
+    good_practice: list[str]
+    learning: list[LearningPlan]
+
+    @property
+    def audit_date(self) -> str:
+        if self.date_precision == "month":
+            return self.panel_date.strftime("%Y-%m")
+        return self.panel_date.isoformat()
+
+    @property
+    def counts(self) -> Counts:
+        return Counts(
+            children=self.sample_size,
+            worries=len(self.worries),
+            good_practice=len(self.good_practice),
+            learning_themes=len(self.learning),
+            found=sum(len(t.found) for t in self.learning),
+            actions=sum(len(t.actions) for t in self.learning),
+        )
+
+
+_DAY = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+_MONTH = re.compile(r"^(\d{4})-(\d{2})$")
+NEEDS_A_DATE = "needs a date: the document gives no audit date. Give one (YYYY-MM-DD or YYYY-MM)."
+
+
+def parse_audit_date(value: Any) -> tuple[datetime.date, str]:
+    """A briefing date, YYYY-MM-DD or YYYY-MM, as (date, precision); month: the first day."""
+    text = str(value or "").strip()
+    if not text:
+        raise ApplicationError(NEEDS_A_DATE, field="audit_date")
+    try:
+        if _DAY.match(text):
+            return datetime.date.fromisoformat(text), "day"
+        month = _MONTH.match(text)
+        if month:
+            return datetime.date(int(month[1]), int(month[2]), 1), "month"
+    except ValueError:
+        pass
+    raise ApplicationError(
+        f"“{text[:20]}” is not a date: give it as YYYY-MM-DD, or YYYY-MM if only the month is "
+        "known.",
+        field="audit_date",
+    )
+
+
+def _strings(value: Any) -> list[str]:
+    if not isinstance(value, list):
+        return []
+    return [" ".join(str(v).split()) for v in value if isinstance(v, str) and v.strip()]
+
+
+def _years(value: Any) -> int | None:
+    if not isinstance(value, dict) or not isinstance(value.get("value"), int):
+        return None
+    number = int(value["value"])
+    years = number // 12 if value.get("unit") == "month" else number
+    return years if 0 <= years <= 25 else None
+
+
+def _count(value: Any) -> int:
+    if isinstance(value, bool) or not isinstance(value, int) or value < 0:
+        return 0
+    if value > 32767:
+        raise ApplicationError("The number of children is too large.", field="children")
+    return value
+
+
+def record_plan(record: Any) -> Plan:
+    """Check a briefing record and turn it into what an import creates. ApplicationError (with
+    the field) for what a person must fix: no theme, no date, a date that is not one."""
+    if not isinstance(record, dict):
+        raise ApplicationError("The briefing record is not a record.")
+    theme = " ".join(str(record.get("theme") or record.get("title") or "").split())
+    if not theme:
+        raise ApplicationError(
+            "needs a theme: the document's title gives no theme. Give the audit's theme.",
+            field="theme",
+        )
+    if len(theme) > 200:
+        raise ApplicationError("The theme is longer than 200 characters.", field="theme")
+    panel_date, precision = parse_audit_date(record.get("audit_date"))
+    found_children = record.get("children")
+    children: dict[str, Any] = found_children if isinstance(found_children, dict) else {}
+    low, high = _years(children.get("age_min")), _years(children.get("age_max"))
+    if low is not None and high is not None and low > high:
+        low = None
+    learning = []
+    for item in record.get("learning") or []:
+        if not isinstance(item, dict):
+            continue
+        title = " ".join(str(item.get("title") or "").split())
+        if len(title) > 200:
+            title = title[:199].rstrip() + "…"
+        found, actions = _strings(item.get("found")), _strings(item.get("actions"))
+        if title or found or actions:
+            learning.append(LearningPlan(title=title, found=found, actions=actions))
+    categories = [c.strip().lower().replace(" ", "_") for c in _strings(children.get("cp_categories"))]  # fmt: skip
+    aim = record.get("aim")
+    return Plan(
+        theme=theme,
+        aim=str(aim).strip() if isinstance(aim, str) else "",
+        panel_date=panel_date,
+        date_precision=precision,
+        sample_size=_count(children.get("count")),
+        plan_types=[p for p in _strings(children.get("plan_types")) if p in PlanType.values],
+        cp_categories=[c for c in dict.fromkeys(categories) if c in CPCategory.values],
+        age_min_years=low,
+        age_max_years=high,
+        organisations=_strings(record.get("organisations")),
+        worries=_strings(record.get("worries")),
+        good_practice=_strings(record.get("good_practice")),
+        learning=learning,
+    )
+
+
+def duplicates_of(partnership: Partnership, plan: Plan) -> list[Audit]:
+    """The partnership's audits that look like this one: the same theme (ignoring case and
+    spacing) and the same date, compared by month where either date is known only to the month."""
+    wanted = plan.theme.casefold()
+    same_month = Audit.objects.filter(
+        partnership=partnership,
+        panel_date__year=plan.panel_date.year,
+        panel_date__month=plan.panel_date.month,
+    ).order_by("pk")
+    found = []
+    for audit in same_month:
+        if " ".join(audit.theme.split()).casefold() != wanted:
+            continue
+        by_month = "month" in (audit.date_precision, plan.date_precision)
+        if by_month or audit.panel_date == plan.panel_date:
+            found.append(audit)
+    return found
+
+
+# --- themes ---------------------------------------------------------------------------------
+
+
+class _SuggestionLike(Protocol):
+    @property
+    def themes(self) -> list[str]: ...
+
+
+def suggest_themes(
+    partnership: Partnership, texts: Sequence[str], polarities: Sequence[str]
+) -> list[list[Theme]] | None:
+    """Themes for each text from the theme suggester (maqa.themes.suggest), or None when it is
+    not there, is switched off (settings.IMPORT_SUGGEST_THEMES) or fails: then points are saved
+    without themes and listed as needing one."""
+    if not texts or not getattr(settings, "IMPORT_SUGGEST_THEMES", True):
+        return None
+    try:
+        from maqa.themes.suggest import Suggester
+        from maqa.themes.taxonomy import load_taxonomy
+    except Exception:  # not installed, or its dependencies are missing
+        return None
+    if not all(callable(getattr(Suggester, name, None)) for name in ("fit", "suggest_many")):
+        return None
+    try:
+        taxonomy = load_taxonomy()
+        examples: list[tuple[str, str | None, list[str]]] = []
+        groups: list[str] = []
+        coded = (
+            Finding.objects.filter(audit__partnership=partnership, themes__isnull=False)
+            .distinct()
+            .prefetch_related("themes")
+            .order_by("-pk")[:3000]
+        )
+        for finding in coded:
+            slugs = []
+            for theme in finding.themes.all():
+                try:
+                    slugs.append(taxonomy.resolve(theme.slug))
+                except KeyError:
+                    continue
+            if slugs:
+                examples.append((finding.text, finding.polarity, slugs))
+                groups.append(str(finding.audit_id))
+        suggester = Suggester("tfidf").fit(examples, taxonomy, groups=groups or None)
+        results: Sequence[_SuggestionLike] = suggester.suggest_many(list(texts), list(polarities))
+    except Exception:
+        logger.exception("theme suggester failed; imported points are left without themes")
+        return None
+    known = {
+        t.slug: t
+        for t in Theme.objects.filter(partnership=partnership, retired=False, parent__isnull=True)
+    }
+    return [[known[s] for s in result.themes if s in known][:3] for result in results]
+
+
+# --- importing ------------------------------------------------------------------------------
+
+
+def display_name(filename: str) -> str:
+    """A file name fit to show: its last part, without control characters, at most 255 long."""
+    name = re.split(r"[\\/]", filename or "")[-1]
+    name = "".join(ch for ch in name if unicodedata.category(ch)[0] != "C").strip()
+    return (name or "unnamed file")[:255]
+
+
+def sha256_of(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+def _refusal(data: bytes) -> str | None:
+    """Why these bytes cannot be imported at all, or None."""
+    if not data:
+        return "the file is empty."
+    if len(data) > MAX_BYTES:
+        return f"the file is larger than {MAX_BYTES // (1024 * 1024)} MB."
+    try:
+        detect_format(data)
+    except UnsupportedDocument as exc:
+        return f"maqa cannot read this document: it is {exc}."
+    return None
+
+
+def _read(data: bytes, filename: str) -> tuple[dict[str, Any] | None, str]:
+    """(the record, "") or (None, why it could not be read). Never raises."""
+    try:
+        return parse_briefing(data, filename), ""
+    except UnsupportedDocument as exc:
+        return None, f"maqa cannot read this document: it is {exc}."
+    except Exception:
+        logger.exception("reading an imported briefing failed")
+        return None, (
+            "maqa could not read this document: its layout defeated the reader. Try saving it in "
+            "another format (PDF, Word or plain text)."
+        )
+
+
+def _already(outcome: ImportOutcome, held: ImportedDocument) -> ImportOutcome:
+    outcome.status = Outcome.ALREADY
+    outcome.document = held
+    outcome.audit = held.audit
+    where = f" as “{held.audit}” (audit {held.audit_id})" if held.audit else ""
+    outcome.message = f"this file was imported before{where}: nothing new was created."
+    return outcome
+
+
+def briefing_import(
+    *,
+    actor: User,
+    ip: str | None,
+    partnership: Partnership,
+    filename: str,
+    data: bytes,
+    apply: bool,
+    record_override: dict[str, Any] | None = None,
+    decision: str | None = None,
+) -> ImportOutcome:
+    """Import one briefing document as a published, imported audit with its findings.
+
+    Without ``apply`` nothing is written: the outcome says what would be created. The same bytes
+    are never imported twice; a document like an audit already held (same theme and date) waits
+    for ``decision="import anyway"`` (or "skip"). ``record_override`` is the record as a person
+    corrected it; otherwise the document is read. With ``apply``, a document that needs a
+    decision or review is kept (status needs_decision / parsed) for a person to finish.
+    """
+    name = display_name(filename)
+    digest = sha256_of(data)
+    outcome = ImportOutcome(filename=name, sha256=digest, status=Outcome.FAILED)
+    if decision is not None and decision not in DECISIONS:
+        outcome.message = f"unknown decision “{decision}”: use “import anyway” or “skip”."
+        return outcome
+    refusal = _refusal(data)
+    if refusal:
+        outcome.message = refusal
+        return outcome
+    held = ImportedDocument.objects.filter(partnership=partnership, sha256=digest).first()
+    if held is not None and held.status == Status.SAVED:
+        return _already(outcome, held)
+    parsed = held.record if held is not None and held.record is not None else None
+    if record_override is not None:
+        record: dict[str, Any] | None = record_override
+    elif parsed is not None:
+        record = parsed
+    else:
+        record, problem = _read(data, name)
+        if record is None:
+            outcome.message = problem
+            return outcome
+        parsed = record
+    try:
+        plan = record_plan(record)
+    except ApplicationError as error:
+        outcome.status = Outcome.NEEDS_REVIEW
+        outcome.message, outcome.field = error.message, error.field
+        outcome.theme = str((record or {}).get("theme") or "")
+        if apply:
+            outcome.document = _keep(
+                actor, ip, partnership, name, data, digest, parsed, Status.PARSED, error.message
+            )
+        return outcome
+    outcome.theme, outcome.audit_date, outcome.counts = plan.theme, plan.audit_date, plan.counts
+    outcome.duplicates = duplicates_of(partnership, plan)
+    if outcome.duplicates and decision == SKIP:
+        outcome.status = Outcome.SKIPPED
+        outcome.message = "it looks like an audit already held: nothing was created."
+        if apply:
+            outcome.document = _keep(
+                actor, ip, partnership, name, data, digest, parsed, Status.SKIPPED, ""
+            )
+        return outcome
+    if outcome.duplicates and decision != IMPORT_ANYWAY:
+        outcome.status = Outcome.NEEDS_DECISION
+        outcome.message = _looks_like(outcome.duplicates)
+        outcome.field = "decision"
+        if apply:
+            outcome.document = _keep(
+                actor, ip, partnership, name, data, digest, parsed, Status.NEEDS_DECISION,
+                outcome.message,
+            )  # fmt: skip
+        return outcome
+    if not apply:
+        outcome.status = Outcome.WOULD_CREATE
+        outcome.message = f"would create “{plan.theme}” ({plan.audit_date})."
+        return outcome
+    tool = _tool_version(partnership)
+    if tool is None:
+        outcome.message = "the partnership has no audit tool to attach imported audits to."
+        return outcome
+    texts, polarities = _points(plan)
+    suggested = suggest_themes(partnership, texts, polarities)
+    try:
+        with transaction.atomic():
+            held = (
+                ImportedDocument.objects.select_for_update()
+                .filter(partnership=partnership, sha256=digest)
+                .first()
+            )
+            if held is not None and held.status == Status.SAVED:
+                return _already(outcome, held)
+            audit, needs_a_theme = _create_audit(actor, ip, partnership, plan, tool, suggested)
+            document = held or ImportedDocument(
+                partnership=partnership, sha256=digest, uploaded_by=actor
+            )
+            document.filename = document.filename or name
+            document.content, document.size = data, len(data)
+            document.format = _format(data)
+            document.record = parsed if parsed is not None else document.record
+            document.reviewed_record = record_override
+            document.status, document.problem, document.audit = Status.SAVED, "", audit
+            document.save()
+            summary = {
+                "imported": True,
+                "source_sha256": digest,
+                "format": document.format,
+                "panel_date": plan.panel_date.isoformat(),
+                "date_precision": plan.date_precision,
+                "sample_size": plan.sample_size,
+                "plan_types": plan.plan_types,
+                **plan.counts.as_dict(),
+                "themes_suggested": suggested is not None,
+                "needs_a_theme": needs_a_theme,
+                "reviewed": record_override is not None,
+                "decision": decision or "",
+            }
+            audit_record(
+                action=AuditEvent.Action.CREATED, actor=actor, ip=ip, partnership=partnership,
+                obj=audit, summary=summary,
+            )  # fmt: skip
+            _record_document(actor, ip, document, created=held is None)
+    except IntegrityError:
+        # The same file saved by someone else at the same moment.
+        held = ImportedDocument.objects.filter(partnership=partnership, sha256=digest).first()
+        if held is not None and held.status == Status.SAVED:
+            return _already(outcome, held)
+        outcome.message = "the document could not be saved: try again."
+        return outcome
+    outcome.status = Outcome.CREATED
+    outcome.document, outcome.audit, outcome.needs_a_theme = document, audit, needs_a_theme
+    outcome.message = f"created “{plan.theme}” ({plan.audit_date})."
+    return outcome
+
+
+def _looks_like(audits: list[Audit]) -> str:
+    held = "; ".join(f"“{a.theme}” of {_date_label(a)} (audit {a.pk})" for a in audits[:3])
+    return (
+        f"this looks like an audit already held: {held}. Decide whether to import it anyway "
+        "or skip it."
+    )
+
+
+def _date_label(audit: Audit) -> str:
+    if audit.date_precision == "month":
+        return audit.panel_date.strftime("%B %Y")
+    return audit.panel_date.strftime("%-d %B %Y")
+
+
+def _format(data: bytes) -> str:
+    try:
+        return detect_format(data)
+    except UnsupportedDocument:
+        return ""
+
+
+def _tool_version(partnership: Partnership) -> AuditToolVersion | None:
+    tool = AuditTool.objects.filter(partnership=partnership, slug=DEFAULT_TOOL).first()
+    tool = tool or AuditTool.objects.filter(partnership=partnership).order_by("pk").first()
+    return tool.latest if tool is not None else None
+
+
+def _points(plan: Plan) -> tuple[list[str], list[str]]:
+    """Every point's text and polarity, in the order _create_audit saves them."""
+    texts = plan.worries + plan.good_practice
+    polarities = [Polarity.CONCERN.value] * len(plan.worries)
+    polarities += [Polarity.STRENGTH.value] * len(plan.good_practice)
+    for item in plan.learning:
+        texts += item.found + item.actions
+        polarities += [Polarity.CONCERN.value] * len(item.found)
+        polarities += [Polarity.ACTION.value] * len(item.actions)
+    return texts, polarities
+
+
+def _create_audit(
+    actor: User,
+    ip: str | None,
+    partnership: Partnership,
+    plan: Plan,
+    tool: AuditToolVersion,
+    suggested: list[list[Theme]] | None,
+) -> tuple[Audit, int]:
+    """The audit and its findings (inside the caller's transaction). Returns (audit, how many
+    points have no theme)."""
+    audit = Audit.objects.create(
+        partnership=partnership,
+        theme=plan.theme,
+        aim=plan.aim,
+        plan_types=plan.plan_types,
+        cp_categories=plan.cp_categories,
+        age_min_years=plan.age_min_years,
+        age_max_years=plan.age_max_years,
+        sample_size=plan.sample_size,
+        tool_version=tool,
+        returns_due=plan.panel_date,
+        panel_date=plan.panel_date,
+        lead=actor,
+        state=Audit.State.PUBLISHED,
+        imported=True,
+        date_precision=plan.date_precision,
+    )
+    audit.agencies.set(_organisations(partnership, plan.organisations))
+    themes = iter(suggested) if suggested is not None else None
+    needs_a_theme = 0
+
+    def add(section: str, polarity: str, texts: list[str], lt: LearningTheme | None) -> None:
+        nonlocal needs_a_theme
+        for position, text in enumerate(texts):
+            finding = Finding.objects.create(
+                audit=audit, section=section, polarity=polarity, text=text, learning_theme=lt,
+                position=position, created_by=actor,
+            )  # fmt: skip
+            chosen = next(themes, []) if themes is not None else []
+            if chosen:
+                finding.themes.set(chosen)
+            else:
+                needs_a_theme += 1
+
+    add(Section.WORRY, Polarity.CONCERN, plan.worries, None)
+    add(Section.GOOD_PRACTICE, Polarity.STRENGTH, plan.good_practice, None)
+    for position, item in enumerate(plan.learning):
+        lt = LearningTheme.objects.create(audit=audit, title=item.title, position=position)
+        add(Section.FOUND, Polarity.CONCERN, item.found, lt)
+        # "What needs to happen": findings of polarity action, not tracked actions.
+        add(Section.ACTION, Polarity.ACTION, item.actions, lt)
+    return audit, needs_a_theme
+
+
+def _organisations(partnership: Partnership, names: list[str]) -> list[Organisation]:
+    """The partnership's organisations a briefing names (by name or short name, any case)."""
+    wanted = {n.casefold() for n in names}
+    if not wanted:
+        return []
+    return [
+        org
+        for org in Organisation.objects.filter(partnership=partnership)
+        if org.name.casefold() in wanted or org.short_name.casefold() in wanted
+    ]
+
+
+def _keep(
+    actor: User,
+    ip: str | None,
+    partnership: Partnership,
+    name: str,
+    data: bytes,
+    digest: str,
+    record: dict[str, Any] | None,
+    status: str,
+    problem: str,
+) -> ImportedDocument:
+    """Store (or update) a document that waits for a person: a decision, or a review."""
+    with transaction.atomic():
+        document = (
+            ImportedDocument.objects.select_for_update()
+            .filter(partnership=partnership, sha256=digest)
+            .first()
+        )
+        created = document is None
+        if document is None:
+            document = ImportedDocument(
+                partnership=partnership, sha256=digest, uploaded_by=actor, filename=name,
+                content=data, size=len(data), format=_format(data),
+            )  # fmt: skip
+        elif document.status == Status.SAVED:
+            return document
+        document.record = record if record is not None else document.record
+        document.status, document.problem = status, problem
+        document.save()
+        _record_document(actor, ip, document, created=created)
+    return document
+
+
+def _record_document(
+    actor: User, ip: str | None, document: ImportedDocument, created: bool
+) -> None:
+    audit_record(
+        action=AuditEvent.Action.CREATED if created else AuditEvent.Action.CHANGED,
+        actor=actor,
+        ip=ip,
+        partnership=document.partnership,
+        obj=document,
+        summary={
+            "sha256": document.sha256,
+            "format": document.format,
+            "size": document.size,
+            "status": document.status,
+            "audit": document.audit_id,
+        },
+    )
+
+
+def document_skip(*, actor: User, ip: str | None, document: ImportedDocument) -> ImportedDocument:
+    """A person decided not to import this document (it is an audit already held)."""
+    with transaction.atomic():
+        current = ImportedDocument.objects.select_for_update().get(pk=document.pk)
+        if current.status == Status.SAVED:
+            raise ApplicationError("This document is already saved as an audit.")
+        current.status, current.problem = Status.SKIPPED, ""
+        current.save(update_fields=["status", "problem", "updated_at"])
+        _record_document(actor, ip, current, created=False)
+    return current
+
+
+# --- uploads (the web pages) ----------------------------------------------------------------
+
+
+class UploadedFileLike(Protocol):
+    name: str | None
+    size: int | None
+
+    def read(self, size: int = -1) -> bytes: ...
+
+
+def batch_upload(
+    *, actor: User, ip: str | None, partnership: Partnership, files: Sequence[UploadedFileLike]
+) -> ImportBatch:
+    """Store an upload's files, to be read one by one (``batch_parse_next``). A file that cannot
+    be imported (too large, empty, not a format maqa reads, imported before) is refused with the
+    reason, and not stored."""
+    if not files:
+        raise ApplicationError("Choose at least one file.", field="files")
+    if len(files) > MAX_FILES:
+        raise ApplicationError(
+            f"Choose no more than {MAX_FILES} files at once (you chose {len(files)}).",
+            field="files",
+        )
+    with transaction.atomic():
+        batch = ImportBatch.objects.create(partnership=partnership, uploaded_by=actor)
+        refused: list[dict[str, str]] = []
+        seen: set[str] = set()
+        stored = 0
+        for upload in files:
+            name = display_name(upload.name or "")
+            if (upload.size or 0) > MAX_BYTES:
+                too_large = f"the file is larger than {MAX_BYTES // (1024 * 1024)} MB."
+                refused.append({"filename": name, "reason": too_large})
+                continue
+            data = upload.read()
+            reason = _refusal(data)
+            digest = sha256_of(data)
+            if reason is None and digest in seen:
+                reason = "the same file is in this upload twice."
+            held = ImportedDocument.objects.filter(partnership=partnership, sha256=digest).first()
+            if reason is None and held is not None and held.status == Status.SAVED:
+                reason = f"this file was imported before, as “{held.audit}”."
+            if reason is not None:
+                refused.append({"filename": name, "reason": reason})
+                continue
+            seen.add(digest)
+            document = held or ImportedDocument(
+                partnership=partnership, sha256=digest, uploaded_by=actor, content=data,
+                size=len(data),
+            )  # fmt: skip
+            document.batch, document.filename, document.format = batch, name, _format(data)
+            document.status, document.problem, document.record = Status.PENDING, "", None
+            document.save()
+            stored += 1
+        batch.refused = refused
+        batch.save(update_fields=["refused"])
+        audit_record(
+            action=AuditEvent.Action.CREATED,
+            actor=actor,
+            ip=ip,
+            partnership=partnership,
+            obj=batch,
+            summary={"files": len(files), "stored": stored, "refused": len(refused)},
+        )
+    return batch
+
+
+def batch_parse_next(*, batch: ImportBatch) -> ImportedDocument | None:
+    """Read the next file of an upload waiting to be read; None when none is left.
+
+    The document is claimed first (pending → parsing), so that two requests never read the same
+    file; one left "being read" by a request that died is read again after a while.
+    """
+    stale = timezone.now() - STALE_PARSING
+    waiting = ImportedDocument.objects.filter(batch=batch).filter(
+        Q(status=Status.PENDING) | Q(status=Status.PARSING, updated_at__lt=stale)
+    )
+    for document in waiting.order_by("pk"):
+        claimed = ImportedDocument.objects.filter(
+            pk=document.pk, status=document.status, updated_at=document.updated_at
+        ).update(status=Status.PARSING, updated_at=timezone.now())
+        if claimed:
+            break
+    else:
+        return None
+    data = bytes(document.content)
+    record, problem = _read(data, document.filename)
+    status, plan_problem = Status.FAILED, problem
+    if record is not None:
+        status, plan_problem = Status.PARSED, ""
+        try:
+            plan = record_plan(record)
+        except ApplicationError as error:
+            plan_problem = error.message
+        else:
+            duplicates = duplicates_of(batch.partnership, plan)
+            if duplicates:
+                status, plan_problem = Status.NEEDS_DECISION, _looks_like(duplicates)
+    with transaction.atomic():
+        current = ImportedDocument.objects.select_for_update().get(pk=document.pk)
+        if current.status != Status.PARSING:
+            return current
+        current.record, current.status, current.problem = record, status, plan_problem
+        current.save(update_fields=["record", "status", "problem", "updated_at"])
+    return current
+
+
+def batch_progress(batch: ImportBatch) -> dict[str, int]:
+    """How many of an upload's files are read, of how many."""
+    statuses = list(batch.documents.values_list("status", flat=True))
+    waiting = sum(s in (Status.PENDING, Status.PARSING) for s in statuses)
+    return {"total": len(statuses), "done": len(statuses) - waiting, "waiting": waiting}

@@ -1,0 +1,192 @@
+"""Importing past audits on the web: upload several briefings, watch them being read, review each
+and save it as an audit. Partnership admins only; another partnership's uploads are not found."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from functools import wraps
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_POST
+
+from maqa.accounts.access import access_in_partnership, require_partnership_admin
+from maqa.core.errors import ApplicationError
+from maqa.core.http import AuthedRequest, client_ip
+from maqa.findings.models import Finding
+from maqa.importers import services
+from maqa.importers.forms import ReviewForm, UploadForm
+from maqa.importers.models import ImportBatch, ImportedDocument
+
+View = Callable[..., HttpResponse]
+Status = ImportedDocument.Status
+REVIEWABLE = (Status.PARSED, Status.NEEDS_DECISION, Status.SKIPPED)
+
+
+def admin_only(view: View) -> View:
+    @login_required
+    @wraps(view)
+    def wrapper(request: AuthedRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        require_partnership_admin(request.user)
+        return view(request, *args, **kwargs)
+
+    return wrapper
+
+
+def needs_a_theme(partnership_id: int) -> list[Finding]:
+    """Points of imported audits saved without a theme."""
+    return list(
+        Finding.objects.filter(
+            audit__partnership_id=partnership_id, audit__imported=True, themes__isnull=True
+        )
+        .select_related("audit", "learning_theme")
+        .order_by("-audit__panel_date", "audit_id", "section", "position", "pk")
+    )
+
+
+@admin_only
+def import_list(request: AuthedRequest) -> HttpResponse:
+    documents = (
+        ImportedDocument.objects.filter(partnership_id=request.user.partnership_id)
+        .select_related("audit")
+        .defer("content")
+    )
+    return render(
+        request,
+        "importers/import_list.html",
+        {"documents": documents, "needs_a_theme": needs_a_theme(request.user.partnership_id)},
+    )
+
+
+@admin_only
+def import_upload(request: AuthedRequest) -> HttpResponse:
+    posted = request.method == "POST"
+    form = UploadForm(request.POST if posted else None, request.FILES if posted else None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            batch = services.batch_upload(
+                actor=request.user,
+                ip=client_ip(request),
+                partnership=request.user.partnership,
+                files=form.cleaned_data["documents"],
+            )
+        except ApplicationError as error:
+            form.add_error("documents", error.message)
+        else:
+            return redirect(f"/imports/batch/{batch.pk}/")
+    return render(request, "importers/upload.html", {"form": form})
+
+
+def _progress_context(batch: ImportBatch) -> dict[str, Any]:
+    progress = services.batch_progress(batch)
+    documents = batch.documents.select_related("audit").defer("content").order_by("pk")
+    return {"batch": batch, "documents": documents, **progress}
+
+
+@admin_only
+def batch_detail(request: AuthedRequest, pk: int) -> HttpResponse:
+    batch = access_in_partnership(request.user, ImportBatch, pk)
+    return render(request, "importers/batch.html", _progress_context(batch))
+
+
+@admin_only
+@require_POST
+def batch_step(request: AuthedRequest, pk: int) -> HttpResponse:
+    """Read the next file of the upload. htmx polls this and swaps in the progress."""
+    batch = access_in_partnership(request.user, ImportBatch, pk)
+    services.batch_parse_next(batch=batch)
+    if getattr(request, "htmx", False):
+        return render(request, "importers/_progress.html", _progress_context(batch))
+    return redirect(f"/imports/batch/{batch.pk}/")
+
+
+DECIDE = (
+    "This looks like an audit already held: tick the box to import it anyway, or skip this "
+    "document."
+)
+
+
+def _duplicates(document: ImportedDocument) -> list[Any]:
+    """Audits already held that the document, as read, looks like."""
+    if document.record is None:
+        return []
+    try:
+        plan = services.record_plan(document.record)
+    except ApplicationError:
+        return []
+    return services.duplicates_of(document.partnership, plan)
+
+
+def _after(document: ImportedDocument) -> str:
+    return f"/imports/batch/{document.batch_id}/" if document.batch_id else "/imports/"
+
+
+@admin_only
+def document_review(request: AuthedRequest, pk: int) -> HttpResponse:
+    document = access_in_partnership(request.user, ImportedDocument, pk)
+    if document.status in (Status.PENDING, Status.PARSING):
+        messages.info(request, "This file has not been read yet.")
+        return redirect(_after(document))
+    context: dict[str, Any] = {"document": document, "back": _after(document)}
+    if document.status not in REVIEWABLE:
+        return render(request, "importers/review.html", context)
+    duplicates = _duplicates(document)
+    needs_decision = bool(duplicates) or document.status == Status.NEEDS_DECISION
+    posted = request.method == "POST"
+    form = ReviewForm(
+        request.POST if posted else None,
+        initial=ReviewForm.initial_from(document.record),
+        needs_decision=needs_decision,
+    )
+    if posted and form.is_valid():
+        outcome = services.briefing_import(
+            actor=request.user,
+            ip=client_ip(request),
+            partnership=request.user.partnership,
+            filename=document.filename,
+            data=bytes(document.content),
+            apply=True,
+            record_override=form.record(document.record),
+            decision=services.IMPORT_ANYWAY if form.cleaned_data.get("import_anyway") else None,
+        )
+        if outcome.status == services.Outcome.CREATED:
+            untagged = (
+                f" {outcome.needs_a_theme} points need a theme." if outcome.needs_a_theme else ""
+            )
+            messages.success(
+                request,
+                f"Saved “{outcome.theme}” ({outcome.audit_date}) as a published audit with "
+                f"{outcome.counts.findings} findings.{untagged}",
+            )
+            return redirect(_after(document))
+        if outcome.status == services.Outcome.ALREADY:
+            messages.info(request, f"Nothing saved: {outcome.message}")
+            return redirect(_after(document))
+        if outcome.status == services.Outcome.NEEDS_DECISION:
+            # As corrected, it still looks like an audit already held (or one saved since).
+            duplicates = outcome.duplicates
+            if not form.needs_decision:
+                form = ReviewForm(request.POST, initial=form.initial, needs_decision=True)
+                form.is_valid()
+            form.add_error("import_anyway", DECIDE)
+        else:
+            field = outcome.field if outcome.field in form.fields else None
+            form.add_error(field, outcome.message[:1].upper() + outcome.message[1:])
+    context.update(form=form, duplicates=duplicates)
+    return render(request, "importers/review.html", context)
+
+
+@admin_only
+@require_POST
+def document_skip(request: AuthedRequest, pk: int) -> HttpResponse:
+    document = access_in_partnership(request.user, ImportedDocument, pk)
+    try:
+        services.document_skip(actor=request.user, ip=client_ip(request), document=document)
+    except ApplicationError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, f"Skipped {document.filename}: nothing was saved.")
+    return redirect(_after(document))
