@@ -21,6 +21,9 @@ DOCX = "docx"
 HTML = "html"
 TEXT = "text"
 
+MAX_PAGES = 300  # a longer PDF is refused
+MAX_UNPACKED_BYTES = 100 * 1024 * 1024  # a Word file that would unpack beyond this is refused
+
 
 class UnsupportedDocument(ValueError):
     """The bytes are not a briefing maqa can read (an image, a spreadsheet, a damaged file)."""
@@ -58,9 +61,16 @@ def detect_format(data: bytes) -> str:
         try:
             with zipfile.ZipFile(io.BytesIO(data)) as archive:
                 names = set(archive.namelist())
-        except zipfile.BadZipFile as exc:
+                unpacked = sum(info.file_size for info in archive.infolist())
+        except (zipfile.BadZipFile, ValueError, EOFError, OSError, RuntimeError) as exc:
             raise UnsupportedDocument("a damaged zip file (not a readable .docx)") from exc
         if "word/document.xml" in names:
+            if unpacked > MAX_UNPACKED_BYTES:
+                # zipfile reads no more than each member's declared size, so this bounds it.
+                raise UnsupportedDocument(
+                    f"a Word file that would unpack to more than "
+                    f"{MAX_UNPACKED_BYTES // (1024 * 1024)} MB (a zip bomb?)"
+                )
             return DOCX
         if any(n.startswith("ppt/") for n in names):
             raise UnsupportedDocument("a PowerPoint file: save it as PDF first")
@@ -111,7 +121,7 @@ def _tag_dense(sample: bytes) -> bool:
 def decode_text(data: bytes) -> str:
     """UTF-8 (with or without a BOM), UTF-16 with a BOM, else Windows-1252."""
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        return data.decode("utf-16")
+        return data.decode("utf-16", errors="replace")  # an odd byte or a lone surrogate
     try:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError:

@@ -11,16 +11,18 @@ larger than the body text are marked as headings (`#`, `##`, ... by size).
 from __future__ import annotations
 
 import io
+import itertools
 import re
 from collections import Counter
 from dataclasses import dataclass
 from typing import Any
 
-from maqa.importers.formats import PDF, Extracted, UnsupportedDocument
+from maqa.importers.formats import MAX_PAGES, PDF, Extracted, UnsupportedDocument
 
 _MARKER = re.compile(
     r"^\s*(?:[•●○◦▪■□►▶➢➤→✓✔\-–*·Ø\ue000-\uf8ff]|\d{1,2}[.)]|[a-z][.)]|\([a-z0-9]\))\s*$"
 )
+_ENCRYPTED = "an encrypted (password-protected) PDF: save a copy without a password first"
 
 
 @dataclass
@@ -40,7 +42,7 @@ class _Line:
 def pdf_text(data: bytes) -> Extracted:
     from pdfminer.converter import PDFPageAggregator
     from pdfminer.layout import LAParams, LTChar, LTTextBox, LTTextLine
-    from pdfminer.pdfdocument import PDFDocument
+    from pdfminer.pdfdocument import PDFDocument, PDFEncryptionError, PDFPasswordIncorrect
     from pdfminer.pdfinterp import PDFPageInterpreter, PDFResourceManager
     from pdfminer.pdfpage import PDFPage
     from pdfminer.pdfparser import PDFParser
@@ -51,7 +53,15 @@ def pdf_text(data: bytes) -> Extracted:
     title_hint = None
     try:
         parser = PDFParser(io.BytesIO(data))
-        document = PDFDocument(parser)
+        try:
+            document = PDFDocument(parser)
+        except (PDFEncryptionError, PDFPasswordIncorrect) as exc:
+            raise UnsupportedDocument(_ENCRYPTED) from exc
+        if document.encryption:
+            raise UnsupportedDocument(_ENCRYPTED)
+        all_pages = list(itertools.islice(PDFPage.create_pages(document), MAX_PAGES + 1))
+        if len(all_pages) > MAX_PAGES:
+            raise UnsupportedDocument(f"a PDF of more than {MAX_PAGES} pages")
         for info in document.info or []:
             raw = resolve1(info.get("Title")) if isinstance(info, dict) else None
             if isinstance(raw, bytes):
@@ -60,7 +70,7 @@ def pdf_text(data: bytes) -> Extracted:
         device = PDFPageAggregator(manager, laparams=LAParams())
         interpreter = PDFPageInterpreter(manager, device)
         box_number = 0
-        for page in PDFPage.create_pages(document):
+        for page in all_pages:
             interpreter.process_page(page)
             layout = device.get_result()
             lines: list[_Line] = []
@@ -98,8 +108,8 @@ def pdf_text(data: bytes) -> Extracted:
                     )
             pages.append(lines)
             links.extend(_page_links(page, lines, resolve1))
-    except UnsupportedDocument:
-        raise
+    except (UnsupportedDocument, MemoryError):
+        raise  # a refusal, or the guard's memory limit
     except Exception as exc:  # pdfminer raises many types for damaged or encrypted files
         raise UnsupportedDocument(f"a PDF that cannot be read ({exc.__class__.__name__})") from exc
     if not any(pages):

@@ -37,6 +37,7 @@ from maqa.core.models import AuditEvent
 from maqa.core.services import audit_record
 from maqa.findings.models import Finding, LearningTheme, Theme
 from maqa.importers.formats import UnsupportedDocument, detect_format
+from maqa.importers.guard import ParseCrashed, ParseRefused, parse_in_child
 from maqa.importers.models import ImportBatch, ImportedDocument
 from maqa.importers.parse import parse_briefing
 from maqa.organisations.models import Organisation, Partnership
@@ -375,11 +376,17 @@ def _refusal(data: bytes) -> str | None:
 
 
 def _read(data: bytes, filename: str) -> tuple[dict[str, Any] | None, str]:
-    """(the record, "") or (None, why it could not be read). Never raises."""
+    """(the record, "") or (None, why it could not be read). Never raises.
+
+    The document is read in a child process within limits on time, memory and size (guard.py);
+    a refused document is never saved."""
     try:
-        return parse_briefing(data, filename), ""
-    except UnsupportedDocument as exc:
-        return None, f"maqa cannot read this document: it is {exc}."
+        return parse_in_child(data, filename, parser=parse_briefing), ""
+    except ParseCrashed as exc:
+        logger.error("reading an imported briefing failed: %s", exc.reason)
+        return None, exc.message
+    except ParseRefused as exc:
+        return None, exc.message
     except Exception:
         logger.exception("reading an imported briefing failed")
         return None, (

@@ -19,14 +19,24 @@ _MC_FALLBACK = "{http://schemas.openxmlformats.org/markup-compatibility/2006}Fal
 
 
 def docx_text(data: bytes) -> Extracted:
+    try:
+        return _docx_text(data)
+    except (UnsupportedDocument, MemoryError):
+        raise  # a refusal, or the guard's memory limit
+    except (KeyError, ValueError, zipfile.BadZipFile) as exc:
+        raise UnsupportedDocument(f"a Word document that cannot be read ({exc})") from exc
+    except Exception as exc:  # python-docx and lxml raise many types for damaged parts
+        raise UnsupportedDocument(
+            f"a Word document that cannot be read ({exc.__class__.__name__})"
+        ) from exc
+
+
+def _docx_text(data: bytes) -> Extracted:
     import docx
     from docx.table import Table
     from docx.text.paragraph import Paragraph
 
-    try:
-        document = docx.Document(io.BytesIO(data))
-    except (KeyError, ValueError, zipfile.BadZipFile) as exc:
-        raise UnsupportedDocument(f"a Word document that cannot be read ({exc})") from exc
+    document = docx.Document(io.BytesIO(data))
     lines: list[str] = []
     links: list[dict[str, str]] = []
     body = document.element.body

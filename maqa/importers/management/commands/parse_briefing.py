@@ -7,11 +7,14 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from maqa.importers import UnsupportedDocument, parse_briefing
+from maqa.importers.guard import ParseRefused, parse_in_child
 
 
 class Command(BaseCommand):
-    help = "Print the briefing record of one document (.txt, .md, .pdf, .docx, .html) as JSON."
+    help = (
+        "Print the briefing record of one document (.txt, .md, .pdf, .docx, .html) as JSON. "
+        "It is read in a child process limited to 30 s, 512 MB of memory, 20 MB and 300 pages."
+    )
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument(
@@ -23,9 +26,9 @@ class Command(BaseCommand):
         name = options["file"]
         data = sys.stdin.buffer.read() if name == "-" else _read(Path(name))
         try:
-            record = parse_briefing(data, "" if name == "-" else Path(name).name)
-        except UnsupportedDocument as exc:
-            raise CommandError(f"{name}: cannot read this document: {exc}") from exc
+            record = parse_in_child(data, "" if name == "-" else Path(name).name)
+        except ParseRefused as exc:
+            raise CommandError(f"{name}: cannot read this document: {exc.reason}") from exc
         self.stdout.write(json.dumps(record, indent=2, ensure_ascii=False))
 
 
