@@ -198,7 +198,25 @@ def demo_world(site: Site) -> dict[str, object]:
         "copied_tool": copy.pk,
         "tool_version": 1,
         "theme": theme.pk,
+        **_import_world(admin),
     }
+
+
+def _import_world(admin: Any) -> dict[str, object]:
+    """An upload batch and a parsed document, as tests/permissions_importers.py makes them."""
+    import hashlib
+
+    from maqa.importers.models import ImportBatch, ImportedDocument
+    from tests.permissions_importers import RECORD
+
+    batch = ImportBatch.objects.create(partnership=admin.partnership, uploaded_by=admin)
+    data = b"Multi-Agency Case File Audit: Demo world\n\nIn January 2020 we audited 3 children.\n"
+    document = ImportedDocument.objects.create(
+        partnership=admin.partnership, batch=batch, filename="demo-world.txt",
+        sha256=hashlib.sha256(data).hexdigest(), format="text", size=len(data), content=data,
+        record=RECORD, status=ImportedDocument.Status.PARSED, uploaded_by=admin,
+    )  # fmt: skip
+    return {"import_batch": batch.pk, "imported_document": document.pk}
 
 
 def demo_state() -> str:

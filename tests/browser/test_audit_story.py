@@ -499,11 +499,25 @@ def move_on_and_close(story: Story) -> None:
     for button, state in [
         ("Close returns and move to the panel", "Panel"),
         ("Move to reporting", "Reporting"),
-        ("Mark as published", "Published"),
-        ("Close the audit and destroy identifiers", "Closed"),
     ]:
         page.get_by_role("button", name=button).click()
         expect(banner(page)).to_contain_text(f"The audit is now: {state}.")
+    # Publishing goes through the briefing: asked by one admin, confirmed by another (the pages
+    # of that are walked in test_panel_to_briefing.py; here the services do it).
+    from maqa.accounts.models import User
+    from maqa.findings.publication import CHECKLIST, publication_confirm, publication_request
+
+    story.audit.refresh_from_db()
+    admin_user = User.objects.get(email="admin@demo.test")
+    request = publication_request(actor=admin_user, ip=None, audit=story.audit)
+    publication_confirm(
+        actor=User.objects.get(email="deputy@demo.test"), ip=None, request=request,
+        checklist=[key for key, _ in CHECKLIST],
+    )  # fmt: skip
+    page.goto(story.audit_url())
+    expect(page.get_by_text("Audit, published")).to_be_visible()
+    page.get_by_role("button", name="Close the audit and destroy identifiers").click()
+    expect(banner(page)).to_contain_text("The audit is now: Closed.")
 
     expect(page.get_by_text("Audit, closed")).to_be_visible()
     children = page.get_by_role("region", name="Children in the sample")
