@@ -1224,7 +1224,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--jitter", type=float, default=5.0, help="+/- on the autosave interval")
     parser.add_argument("--page-every", type=float, default=60.0, help="page-load interval, s")
     parser.add_argument("--steps", type=_steps, default=None, help="rates a second, rising")
-    parser.add_argument("--step-seconds", type=float, default=None, help="default 25 (quick 12)")
+    parser.add_argument("--step-seconds", type=float, default=None, help="default 20 (quick 12)")
     parser.add_argument("--step-warmup", type=float, default=None, help="default 5 (quick 3)")
     parser.add_argument("--p95-ms", type=float, default=150.0)
     parser.add_argument("--no-refine", dest="refine", action="store_false",
@@ -1235,12 +1235,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--worker-class", default="sync", choices=["sync", "gthread"])
     parser.add_argument("--threads", type=int, default=1, help="threads a gthread worker")
     parser.add_argument("--probe", type=int, default=30, help="in-process requests of each kind")
-    parser.add_argument("--quiet-wait", type=float, default=120.0,
+    parser.add_argument("--quiet-wait", type=float, default=20.0,
                         help="before each run, wait at most this long for the machine to be "
                         "quiet (0: do not wait)")  # fmt: skip
     parser.add_argument("--quiet-below", type=float, default=25.0,
                         help="quiet: CPU use under this %% of one core")  # fmt: skip
-    parser.add_argument("--disturbed", type=float, default=50.0,
+    parser.add_argument("--disturbed", type=float, default=25.0,
                         help="a failing step is run once more if other processes used more "
                         "than this %% of one core during it")  # fmt: skip
     parser.add_argument("--keep", action="store_true", help="keep the temp dir (logs, CSVs)")
@@ -1254,7 +1254,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.steps is None:
         args.steps = QUICK_STEPS if args.quick else FULL_STEPS
     if args.step_seconds is None:
-        args.step_seconds = 12.0 if args.quick else 25.0
+        args.step_seconds = 12.0 if args.quick else 20.0
     if args.step_warmup is None:
         args.step_warmup = 3.0 if args.quick else 5.0
     if args.quick:

@@ -318,7 +318,7 @@ def finding_update(
     chosen_returns = _checked_returns(audit, source_returns)
     with transaction.atomic():
         _lock_editable(audit)
-        current = Finding.objects.select_for_update().get(pk=finding.pk)
+        current = Finding.objects.select_for_update(of=("self",)).get(pk=finding.pk)
         if current.version != version:
             raise ApplicationError(STALE.format(what="point"))
         before = _finding_facts(
@@ -356,7 +356,7 @@ def finding_update(
 def finding_delete(*, actor: User, ip: str | None, finding: Finding, version: int) -> None:
     with transaction.atomic():
         _lock_editable(finding.audit)
-        current = Finding.objects.select_for_update().filter(pk=finding.pk).first()
+        current = Finding.objects.select_for_update(of=("self",)).filter(pk=finding.pk).first()
         if current is None or current.version != version:
             raise ApplicationError(STALE.format(what="point"))
         summary = _finding_facts(
@@ -392,7 +392,7 @@ def finding_move(*, actor: User, ip: str | None, finding: Finding, direction: Di
         # Its siblings as stored now (someone may have moved it to another section meanwhile).
         finding.section, finding.learning_theme_id = current.section, current.learning_theme_id
         rows = list(
-            Finding.objects.select_for_update()
+            Finding.objects.select_for_update(of=("self",))
             .filter(
                 audit_id=current.audit_id,
                 section=current.section,
