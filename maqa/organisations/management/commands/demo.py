@@ -6,6 +6,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand
 
 from maqa.accounts.models import Role
+from maqa.findings.demo import DEPUTY_EMAIL
 from maqa.organisations.demo import DEMO_PASSWORD, DEMO_PEOPLE, demo_load
 
 
@@ -20,6 +21,8 @@ class Command(BaseCommand):
             self.stdout.write(
                 f"  {person.email:<20} {Role(person.role).label} ({person.organisation})"
             )
+        # The second partnership admin, who confirms briefings before they are published.
+        self.stdout.write(f"  {DEPUTY_EMAIL:<20} Partnership admin (second, confirms briefings)")
         if not settings.DEBUG:
             self.stdout.write(
                 self.style.WARNING("DEBUG is off: demo accounts will be refused at sign-in.")
