@@ -53,6 +53,8 @@ IDENTIFIER_KEYS = [
 # never holds what is needed to read identifiers, and closing an audit (deleting its key file)
 # makes them unreadable for good.
 IDENTIFIER_KEYSTORE_DIR = Path(env_str("IDENTIFIER_KEYSTORE_DIR", str(VAR_DIR / "keys")))
+# Files attached to actions as evidence: outside the web root, served only through a view.
+EVIDENCE_DIR = Path(env_str("EVIDENCE_DIR", str(VAR_DIR / "evidence")))
 
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["127.0.0.1", "localhost", "testserver"])
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
@@ -79,6 +81,7 @@ INSTALLED_APPS = [
     "maqa.briefings",
     "maqa.importers",
     "maqa.themes",
+    "maqa.actions",
 ]
 
 MIDDLEWARE = [

@@ -70,6 +70,10 @@ class Audit(models.Model):
     date_precision = models.CharField(
         max_length=5, choices=[("day", "day"), ("month", "month")], default="day"
     )
+    # A re-audit looks again at an earlier audit's theme: its page compares grades and themes.
+    reaudit_of = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="reaudits"
+    )
 
     class Meta:
         ordering = ["-panel_date", "theme"]
