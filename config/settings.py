@@ -82,6 +82,9 @@ INSTALLED_APPS = [
     "maqa.importers",
     "maqa.themes",
     "maqa.actions",
+    "maqa.trends",
+    "maqa.reports",
+    "maqa.search",
 ]
 
 MIDDLEWARE = [

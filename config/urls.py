@@ -8,6 +8,10 @@ urlpatterns = [
     path("audits/", include("maqa.findings.urls")),
     path("returns/", include("maqa.returns.urls")),
     path("imports/", include("maqa.importers.urls")),
+    path("actions/", include("maqa.actions.urls")),
+    path("trends/", include("maqa.trends.urls")),
+    path("reports/", include("maqa.reports.urls")),
+    path("search/", include("maqa.search.urls")),
 ]
 
 handler403 = "maqa.core.views.error_403"

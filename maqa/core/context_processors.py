@@ -16,8 +16,16 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
         {"label": "Home", "url": "/"},
         {"label": "Audits", "url": "/audits/"},
     ]
-    if Role.AGENCY_AUDITOR in roles_of(user):
+    roles = roles_of(user)
+    if Role.AGENCY_AUDITOR in roles:
         items.append({"label": "Your returns", "url": "/returns/mine/"})
+    items.append({"label": "Actions", "url": "/actions/"})
+    if roles & {Role.PARTNERSHIP_ADMIN, Role.PANEL_MEMBER, Role.VIEWER}:
+        items += [
+            {"label": "Trends", "url": "/trends/"},
+            {"label": "Reports", "url": "/reports/"},
+        ]
+    items.append({"label": "Search", "url": "/search/"})
     if is_partnership_admin(user):
         items += [
             {"label": "Organisations", "url": "/manage/organisations/"},

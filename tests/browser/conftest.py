@@ -199,7 +199,24 @@ def demo_world(site: Site) -> dict[str, object]:
         "tool_version": 1,
         "theme": theme.pk,
         **_import_world(admin),
+        **_world_parts(site, users),
     }
+
+
+def _world_parts(site: Site, users: dict[str, Any]) -> dict[str, object]:
+    """Keys from tests/browser/world_*.py: each module's ``demo_world_part(site, users)`` returns
+    the demo equivalents of the keys its tests/permissions_*.py ``world`` builder adds."""
+    import importlib
+    import pkgutil
+
+    import tests.browser
+
+    world: dict[str, object] = {}
+    for module in pkgutil.iter_modules(tests.browser.__path__):
+        if module.name.startswith("world_"):
+            part = importlib.import_module(f"tests.browser.{module.name}").demo_world_part
+            world.update(part(site, users))
+    return world
 
 
 def _import_world(admin: Any) -> dict[str, object]:
