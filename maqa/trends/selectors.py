@@ -1,0 +1,604 @@
+"""Trends across a partnership's audits: pure reads for the trends page and the board report.
+
+Which audits count (``agreed_audits``): an audit's findings and agreed grades count once they are
+agreed, that is once the audit is published or closed; past audits imported from their briefings
+(``Audit.imported``) count too. Audits still at the panel or in reporting are left out, since
+their findings can still change. The period is a range of panel dates, both ends included; an
+audit whose date is known only to the month carries the first of that month.
+
+Returns timeliness looks at every audit whose returns have opened (imported audits have none):
+a return is on time when it was submitted (or answered "not known") on or before its agency's
+due date (the audit's ``returns_due``, or the agency's extension); late when after it; not
+submitted when its due date has passed without it; not yet due otherwise.
+
+Actions count the partnership's actions of the audits in the period, and the actions not tied to
+an audit created in the period. An action is open until it is completed or cancelled, overdue
+when open past its due date; cancelled actions are left out.
+
+Everything here reads aggregated figures only: no child, no return's text and no finding's text
+leaves these functions. ``trends_data`` runs about a dozen queries whatever the size of the
+history, and aggregates in one pass over ``values_list`` rows.
+"""
+
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+from django.db.models import Q
+from django.db.models.fields.json import KT
+from django.utils import timezone
+
+from maqa.actions.models import Action
+from maqa.audits.models import Audit
+from maqa.findings.models import Finding, PanelGrade, Theme
+from maqa.organisations.models import Organisation, Partnership
+from maqa.returns.models import AgencyDeadline, AuditToolVersion, Return
+
+# A theme that was a concern in at least this many audits of the period is called out in words.
+CALLOUT_MIN_AUDITS = 3
+AGREED_STATES = (Audit.State.PUBLISHED, Audit.State.CLOSED)
+DONE_STATES = (Return.State.SUBMITTED, Return.State.NOT_KNOWN)
+OPEN_ACTION_STATES = (
+    Action.Status.NOT_STARTED,
+    Action.Status.IN_PROGRESS,
+    Action.Status.COMPLETION_PROPOSED,
+)
+NO_THEME = "No theme"
+
+
+def month_label(day: date) -> str:
+    """ "Dec 2021": how the callouts and the charts name an audit's date."""
+    return day.strftime("%b %Y")
+
+
+# --- the audits of a period -----------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class AuditColumn:
+    pk: int
+    theme: str
+    panel_date: date
+    imported: bool
+    tool_version_id: int
+
+    @property
+    def label(self) -> str:
+        return month_label(self.panel_date)
+
+
+def _in_period(start: date | None, end: date | None, field_name: str = "panel_date") -> Q:
+    condition = Q()
+    if start is not None:
+        condition &= Q(**{f"{field_name}__gte": start})
+    if end is not None:
+        condition &= Q(**{f"{field_name}__lte": end})
+    return condition
+
+
+def agreed_audits(
+    partnership: Partnership, *, start: date | None = None, end: date | None = None
+) -> list[AuditColumn]:
+    """The published, closed or imported audits of the period, oldest first (one query)."""
+    rows = (
+        Audit.objects.filter(partnership=partnership)
+        .filter(Q(state__in=AGREED_STATES) | Q(imported=True))
+        .filter(_in_period(start, end))
+        .order_by("panel_date", "pk")
+        .values_list("pk", "theme", "panel_date", "imported", "tool_version_id")
+    )
+    return [AuditColumn(*row) for row in rows]
+
+
+# --- theme recurrence -----------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class RecurrenceCell:
+    concerns: int = 0
+    strengths: int = 0
+
+    @property
+    def empty(self) -> bool:
+        return not (self.concerns or self.strengths)
+
+
+@dataclass
+class RecurrenceRow:
+    """A top-level theme across the audits: its subthemes' points count for it."""
+
+    slug: str
+    name: str
+    cells: list[RecurrenceCell]
+
+    @property
+    def concern_audits(self) -> int:
+        return sum(1 for cell in self.cells if cell.concerns)
+
+    @property
+    def strength_audits(self) -> int:
+        return sum(1 for cell in self.cells if cell.strengths)
+
+    @property
+    def concerns(self) -> int:
+        return sum(cell.concerns for cell in self.cells)
+
+    @property
+    def strengths(self) -> int:
+        return sum(cell.strengths for cell in self.cells)
+
+
+@dataclass(frozen=True)
+class Callout:
+    """A theme that kept coming back as a concern. ``first`` and ``last`` are the dates of the
+    first and the last audit of the period in which it was a concern."""
+
+    slug: str
+    name: str
+    concern_audits: int
+    total_audits: int
+    first: date
+    last: date
+
+    @property
+    def text(self) -> str:
+        return (
+            f"{self.name}: a concern in {self.concern_audits} of {self.total_audits} audits "
+            f"({month_label(self.first)} to {month_label(self.last)})"
+        )
+
+
+@dataclass
+class Recurrence:
+    audits: list[AuditColumn]
+    rows: list[RecurrenceRow]  # most often a concern first
+    callouts: list[Callout]
+    start: date | None = None
+    end: date | None = None
+
+
+def _top_level(partnership: Partnership) -> tuple[dict[int, int], dict[int, tuple[str, str]]]:
+    """Each theme's top-level ancestor, and the slug and name of every theme (one query)."""
+    rows = list(
+        Theme.objects.filter(partnership=partnership).values_list("pk", "slug", "name", "parent")
+    )
+    parent = {pk: parent_id for pk, _, _, parent_id in rows}
+    names = {pk: (slug, name) for pk, slug, name, _ in rows}
+    top: dict[int, int] = {}
+    for pk in parent:
+        node, seen = pk, set()
+        while parent.get(node) is not None and node not in seen:
+            seen.add(node)
+            node = parent[node]  # type: ignore[assignment]
+        top[pk] = node
+    return top, names
+
+
+def recurrence_from(
+    partnership: Partnership,
+    audits: list[AuditColumn],
+    *,
+    start: date | None = None,
+    end: date | None = None,
+) -> Recurrence:
+    """Theme recurrence over the given audits (two queries). A point coded to two subthemes of
+    one theme counts once for that theme."""
+    top, names = _top_level(partnership)
+    index = {audit.pk: i for i, audit in enumerate(audits)}
+    polarities = (Finding.Polarity.CONCERN, Finding.Polarity.STRENGTH)
+    coded = Finding.themes.through.objects.filter(
+        finding__audit_id__in=list(index), finding__polarity__in=polarities
+    ).values_list("finding_id", "finding__audit_id", "finding__polarity", "theme_id")
+    points: set[tuple[int, int, str, int]] = set()
+    for finding_id, audit_id, polarity, theme_id in coded:
+        points.add((finding_id, audit_id, polarity, top.get(theme_id, theme_id)))
+    counts: dict[int, list[list[int]]] = {}
+    for _, audit_id, polarity, theme_id in points:
+        cells = counts.setdefault(theme_id, [[0, 0] for _ in audits])
+        cells[index[audit_id]][0 if polarity == Finding.Polarity.CONCERN else 1] += 1
+    rows = [
+        RecurrenceRow(
+            slug=names[theme_id][0],
+            name=names[theme_id][1],
+            cells=[RecurrenceCell(c, s) for c, s in cells],
+        )
+        for theme_id, cells in counts.items()
+        if theme_id in names
+    ]
+    rows.sort(key=lambda row: (-row.concern_audits, -row.concerns, row.name.lower()))
+    callouts = []
+    for row in rows:
+        if row.concern_audits < CALLOUT_MIN_AUDITS:
+            continue
+        dates = [audits[i].panel_date for i, cell in enumerate(row.cells) if cell.concerns]
+        callouts.append(
+            Callout(row.slug, row.name, row.concern_audits, len(audits), min(dates), max(dates))
+        )
+    return Recurrence(audits, rows, callouts, start, end)
+
+
+def theme_recurrence(
+    partnership: Partnership, *, start: date | None = None, end: date | None = None
+) -> Recurrence:
+    """Top-level themes by the agreed audits of the period in date order, each cell counting the
+    points coded to the theme (or a subtheme of it) as a concern and as a strength; ``callouts``
+    are the themes that were a concern in three or more of those audits. Three queries."""
+    return recurrence_from(
+        partnership, agreed_audits(partnership, start=start, end=end), start=start, end=end
+    )
+
+
+# --- grades ---------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class GradeOption:
+    value: str
+    label: str
+    colour: str
+    rank: int  # 0 is the best grade of its scale
+
+
+@dataclass
+class DomainGrades:
+    """The agreed grades of one domain, year by year: ``counts[i]`` is {grade value: number}
+    for ``years[i]`` of the distribution."""
+
+    key: str
+    title: str
+    counts: list[dict[str, int]]
+
+    @property
+    def total(self) -> int:
+        return sum(sum(c.values()) for c in self.counts)
+
+
+@dataclass
+class GradeDistribution:
+    grades: list[GradeOption]  # best first
+    years: list[int]
+    domains: list[DomainGrades]
+
+    @property
+    def total(self) -> int:
+        return sum(d.total for d in self.domains)
+
+
+@dataclass
+class SelfVsPanelRow:
+    """An agency's self-grades against the panel's agreed grades for the same child and domain."""
+
+    agency: str
+    compared: int = 0
+    better: int = 0  # the agency graded itself better than the panel did: over-optimistic
+    same: int = 0
+    worse: int = 0
+
+    @property
+    def optimistic_percent(self) -> int:
+        return round(100 * self.better / self.compared) if self.compared else 0
+
+
+def _definitions(ids: Iterable[int]) -> dict[int, dict[str, Any]]:
+    return dict(AuditToolVersion.objects.filter(pk__in=set(ids)).values_list("pk", "definition"))
+
+
+def _grade_options(definitions: Iterable[dict[str, Any]]) -> list[GradeOption]:
+    """The grades of the scales in use, each scale best first, without repeats."""
+    options: dict[str, GradeOption] = {}
+    for definition in definitions:
+        for rank, grade in enumerate(definition["grade_scale"]["grades"]):
+            options.setdefault(
+                grade["value"],
+                GradeOption(grade["value"], grade["label"], grade.get("colour", ""), rank),
+            )
+    return sorted(options.values(), key=lambda option: option.rank)
+
+
+def _domain_titles(definitions: Iterable[dict[str, Any]]) -> dict[str, str]:
+    titles: dict[str, str] = {}
+    for definition in definitions:
+        for domain in definition["domains"]:
+            titles.setdefault(domain["key"], domain["title"])
+    return titles
+
+
+def grade_distribution_from(
+    audits: list[AuditColumn], definitions: dict[int, dict[str, Any]]
+) -> GradeDistribution:
+    """Agreed grades by domain and year of the panel (one query)."""
+    year_of = {audit.pk: audit.panel_date.year for audit in audits if not audit.imported}
+    used = [definitions[a.tool_version_id] for a in audits if a.pk in year_of]
+    titles = _domain_titles(used)
+    options = _grade_options(used)
+    known = {option.value for option in options}
+    years = sorted(set(year_of.values()))
+    col = {year: i for i, year in enumerate(years)}
+    counts: dict[str, list[Counter[str]]] = {}
+    rows = PanelGrade.objects.filter(audit_id__in=list(year_of)).exclude(grade="")
+    for audit_id, domain, grade in rows.values_list("audit_id", "domain", "grade"):
+        if grade not in known:
+            continue
+        cells = counts.setdefault(domain, [Counter() for _ in years])
+        cells[col[year_of[audit_id]]][grade] += 1
+    order = list(titles)
+    domains = [
+        DomainGrades(key, titles.get(key, key), [dict(c) for c in counts[key]])
+        for key in sorted(counts, key=lambda k: (order.index(k) if k in order else len(order), k))
+    ]
+    return GradeDistribution(options, years, domains)
+
+
+def _grade_questions(definition: dict[str, Any]) -> dict[str, str]:
+    """{domain key: the key of the domain's grade question} (its first, if it has several)."""
+    found: dict[str, str] = {}
+    for domain in definition["domains"]:
+        for question in domain["questions"]:
+            if question["kind"] == "grade":
+                found.setdefault(domain["key"], question["key"])
+                break
+    return found
+
+
+def _ranks(definition: dict[str, Any]) -> tuple[str, dict[str, int]]:
+    scale = definition["grade_scale"]
+    return scale["slug"], {g["value"]: i for i, g in enumerate(scale["grades"])}
+
+
+def self_vs_panel_from(
+    audits: list[AuditColumn], definitions: dict[int, dict[str, Any]]
+) -> list[SelfVsPanelRow]:
+    """Each submitted return's self-grade for a domain against the panel's agreed grade for that
+    child and domain, by agency (three queries). Only the grade answers are read from returns."""
+    audit_ids = [audit.pk for audit in audits if not audit.imported]
+    returns = Return.objects.filter(audit_id__in=audit_ids, state=Return.State.SUBMITTED)
+    versions = set(returns.values_list("tool_version_id", flat=True).distinct())
+    definitions = {**definitions, **_definitions(versions - set(definitions))}
+    keys = sorted({k for v in versions for k in _grade_questions(definitions[v]).values()})
+    alias = {key: f"g{i}" for i, key in enumerate(keys)}
+    panel = {
+        (child_id, domain): grade
+        for child_id, domain, grade in PanelGrade.objects.filter(audit_id__in=audit_ids)
+        .exclude(grade="")
+        .values_list("child_id", "domain", "grade")
+    }
+    audit_scale = {a.pk: _ranks(definitions[a.tool_version_id]) for a in audits if not a.imported}
+    names = dict(
+        Organisation.objects.filter(returns__audit_id__in=audit_ids)
+        .distinct()
+        .values_list("pk", "short_name")
+    )
+    result: dict[int, SelfVsPanelRow] = {}
+    selected = returns.annotate(**{a: KT(f"answers__{k}") for k, a in alias.items()}).values(
+        "audit_id", "child_id", "organisation_id", "tool_version_id", *alias.values()
+    )
+    own_questions = {v: _grade_questions(definitions[v]) for v in versions}
+    own_scales = {v: _ranks(definitions[v]) for v in versions}
+    for row in selected:
+        scale, panel_ranks = audit_scale[row["audit_id"]]
+        own_scale, own_ranks = own_scales[row["tool_version_id"]]
+        if own_scale != scale:
+            continue
+        agency = result.setdefault(
+            row["organisation_id"], SelfVsPanelRow(names.get(row["organisation_id"], "?"))
+        )
+        for domain, key in own_questions[row["tool_version_id"]].items():
+            own = own_ranks.get(row[alias[key]] or "")
+            agreed = panel_ranks.get(panel.get((row["child_id"], domain), ""))
+            if own is None or agreed is None:
+                continue
+            agency.compared += 1
+            if own < agreed:
+                agency.better += 1
+            elif own == agreed:
+                agency.same += 1
+            else:
+                agency.worse += 1
+    return sorted(
+        (row for row in result.values() if row.compared),
+        key=lambda row: (-row.optimistic_percent, row.agency.lower()),
+    )
+
+
+# --- returns timeliness ---------------------------------------------------------------------
+
+
+@dataclass
+class TimelinessRow:
+    agency: str
+    on_time: int = 0
+    late: int = 0
+    not_submitted: int = 0  # past its due date and still not done
+    not_yet_due: int = 0
+
+    @property
+    def total(self) -> int:
+        return self.on_time + self.late + self.not_submitted + self.not_yet_due
+
+    @property
+    def on_time_percent(self) -> int:
+        due = self.on_time + self.late + self.not_submitted
+        return round(100 * self.on_time / due) if due else 0
+
+
+def returns_timeliness(
+    partnership: Partnership,
+    *,
+    start: date | None = None,
+    end: date | None = None,
+    today: date | None = None,
+) -> list[TimelinessRow]:
+    """Returns on time, late, not submitted and not yet due, by agency (three queries)."""
+    today = today or timezone.localdate()
+    audits = dict(
+        Audit.objects.filter(partnership=partnership, imported=False)
+        .exclude(state=Audit.State.DRAFT)
+        .filter(_in_period(start, end))
+        .values_list("pk", "returns_due")
+    )
+    extended = {
+        (audit_id, org_id): due
+        for audit_id, org_id, due in AgencyDeadline.objects.filter(
+            audit_id__in=list(audits)
+        ).values_list("audit_id", "organisation_id", "due_date")
+    }
+    result: dict[str, TimelinessRow] = {}
+    rows = Return.objects.filter(audit_id__in=list(audits)).values_list(
+        "audit_id", "organisation_id", "organisation__short_name", "state", "submitted_at"
+    )
+    for audit_id, org_id, agency, state, submitted_at in rows:
+        due = extended.get((audit_id, org_id), audits[audit_id])
+        row = result.setdefault(agency, TimelinessRow(agency))
+        if state in DONE_STATES:
+            if submitted_at is None:
+                continue  # done without a time: nothing to say about timeliness
+            if timezone.localdate(submitted_at) <= due:
+                row.on_time += 1
+            else:
+                row.late += 1
+        elif due < today:
+            row.not_submitted += 1
+        else:
+            row.not_yet_due += 1
+    return sorted(result.values(), key=lambda row: row.agency.lower())
+
+
+# --- actions --------------------------------------------------------------------------------
+
+
+@dataclass
+class ActionCounts:
+    label: str
+    open: int = 0  # including the overdue ones
+    overdue: int = 0
+    completed: int = 0
+
+    @property
+    def total(self) -> int:
+        return self.open + self.completed
+
+
+@dataclass
+class ActionsSummary:
+    by_agency: list[ActionCounts]
+    by_theme: list[ActionCounts]  # an action with several themes counts under each
+    total: ActionCounts
+
+
+def actions_summary(
+    partnership: Partnership,
+    *,
+    start: date | None = None,
+    end: date | None = None,
+    today: date | None = None,
+) -> ActionsSummary:
+    """Open, overdue and completed actions by owner agency and by (top-level) theme."""
+    today = today or timezone.localdate()
+    actions = Action.objects.filter(partnership=partnership).exclude(status=Action.Status.CANCELLED)
+    if start is not None or end is not None:
+        actions = actions.filter(
+            Q(audit__isnull=False, **_kwargs(start, end, "audit__panel_date"))
+            | Q(audit__isnull=True, **_kwargs(start, end, "created_at__date"))
+        )
+    top, names = _top_level(partnership)
+    statuses: dict[int, tuple[str, str, date]] = {}
+    for pk, agency, status, due in actions.values_list(
+        "pk", "owner_organisation__short_name", "status", "due_date"
+    ):
+        statuses[pk] = (agency, status, due)
+    themes: dict[int, set[str]] = defaultdict(set)
+    for action_id, theme_id in Action.themes.through.objects.filter(
+        action_id__in=list(statuses)
+    ).values_list("action_id", "theme_id"):
+        themes[action_id].add(names[top.get(theme_id, theme_id)][1])
+    by_agency: dict[str, ActionCounts] = {}
+    by_theme: dict[str, ActionCounts] = {}
+    total = ActionCounts("All actions")
+    for pk, (agency, status, due) in statuses.items():
+        targets = [by_agency.setdefault(agency, ActionCounts(agency)), total]
+        for theme in sorted(themes.get(pk) or {NO_THEME}):
+            targets.append(by_theme.setdefault(theme, ActionCounts(theme)))
+        for counts in targets:
+            if status == Action.Status.COMPLETED:
+                counts.completed += 1
+            else:
+                counts.open += 1
+                counts.overdue += due < today
+    return ActionsSummary(
+        sorted(by_agency.values(), key=lambda c: c.label.lower()),
+        sorted(by_theme.values(), key=lambda c: (c.label == NO_THEME, -c.total, c.label.lower())),
+        total,
+    )
+
+
+def _kwargs(start: date | None, end: date | None, field_name: str) -> dict[str, date]:
+    kwargs = {}
+    if start is not None:
+        kwargs[f"{field_name}__gte"] = start
+    if end is not None:
+        kwargs[f"{field_name}__lte"] = end
+    return kwargs
+
+
+# --- everything -----------------------------------------------------------------------------
+
+
+@dataclass
+class TrendsData:
+    """What the trends page and the board report show for a partnership and a period."""
+
+    partnership: Partnership
+    start: date | None
+    end: date | None
+    today: date
+    recurrence: Recurrence
+    grades: GradeDistribution
+    self_vs_panel: list[SelfVsPanelRow]
+    timeliness: list[TimelinessRow]
+    actions: ActionsSummary
+    years: list[int] = field(default_factory=list)  # the years with audits, for a period filter
+
+    @property
+    def is_empty(self) -> bool:
+        return not (
+            self.recurrence.audits
+            or self.timeliness
+            or self.actions.total.total
+            or self.grades.total
+        )
+
+
+def audit_years(partnership: Partnership) -> list[int]:
+    """The years in which the partnership has an audit's panel (one query)."""
+    dates = Audit.objects.filter(partnership=partnership).dates("panel_date", "year")
+    return [d.year for d in dates]
+
+
+def trends_data(
+    partnership: Partnership,
+    *,
+    start: date | None = None,
+    end: date | None = None,
+    today: date | None = None,
+) -> TrendsData:
+    """Every trend of the partnership over the period (``None``: from the first audit, or to the
+    last). About a dozen queries whatever the size of the history."""
+    today = today or timezone.localdate()
+    audits = agreed_audits(partnership, start=start, end=end)
+    definitions = _definitions(a.tool_version_id for a in audits)
+    return TrendsData(
+        partnership=partnership,
+        start=start,
+        end=end,
+        today=today,
+        recurrence=recurrence_from(partnership, audits, start=start, end=end),
+        grades=grade_distribution_from(audits, definitions),
+        self_vs_panel=self_vs_panel_from(audits, definitions),
+        timeliness=returns_timeliness(partnership, start=start, end=end, today=today),
+        actions=actions_summary(partnership, start=start, end=end, today=today),
+        years=audit_years(partnership),
+    )
