@@ -31,3 +31,10 @@ STORAGES = {
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = True
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+
+# Evidence files of actions go to a directory of this test run, never var/evidence (tests that
+# look at the files point it at their own tmp_path).
+import tempfile  # noqa: E402
+from pathlib import Path  # noqa: E402
+
+EVIDENCE_DIR = Path(tempfile.mkdtemp(prefix="maqa-test-evidence-"))
