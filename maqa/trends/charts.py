@@ -24,7 +24,7 @@ import xml.etree.ElementTree as ET
 from collections.abc import Sequence
 from functools import lru_cache
 from io import StringIO
-from typing import Any
+from typing import Any, Literal
 
 import matplotlib
 
@@ -44,8 +44,6 @@ from maqa.trends.selectors import (
 
 SVG_NS = "http://www.w3.org/2000/svg"
 XLINK_NS = "http://www.w3.org/1999/xlink"
-ET.register_namespace("", SVG_NS)
-ET.register_namespace("xlink", XLINK_NS)
 
 WIDTH_IN = 7.5
 DPI = 96  # pixels per inch of the width and height attributes
@@ -134,7 +132,13 @@ def _finish(svg: str, *, name: str, label: str, width_px: int, height_px: int) -
     title = ET.Element(f"{{{SVG_NS}}}title")
     title.text = label
     root.insert(0, title)
-    return ET.tostring(root, encoding="unicode")
+    # ElementTree's prefixes are global and other code may change them: set ours again here.
+    ET.register_namespace("", SVG_NS)
+    ET.register_namespace("xlink", XLINK_NS)
+    svg = ET.tostring(root, encoding="unicode")
+    if not svg.startswith("<svg "):
+        raise RuntimeError("the chart's SVG came out with a namespace prefix")
+    return svg
 
 
 def _render(figure: Figure, *, name: str, label: str) -> str:
@@ -191,6 +195,8 @@ def _stacked_barh(
 def _percent(part: int, whole: int) -> float:
     return 100 * part / whole if whole else 0.0
 
+
+PLURALS = {"agency": "agencies", "theme": "themes"}
 
 # --- the charts -----------------------------------------------------------------------------
 
@@ -411,7 +417,7 @@ def timeliness_chart(rows: list[TimelinessRow]) -> str:
 def _actions_svg(name: str, what: str, rows: tuple[tuple[str, int, int, int], ...]) -> str:
     return _stacked_barh(
         name=name,
-        label=f"Actions open, overdue and completed by {what}, {len(rows)} {what}s",
+        label=f"Actions open, overdue and completed by {what}, {len(rows)} {PLURALS[what]}",
         categories=[label for label, *_ in rows],
         series=[
             ("Open, on track", STRENGTH, [o - od for _, o, od, _ in rows]),
@@ -422,7 +428,7 @@ def _actions_svg(name: str, what: str, rows: tuple[tuple[str, int, int, int], ..
     )
 
 
-def actions_chart(rows: list[ActionCounts], *, by: str) -> str:
+def actions_chart(rows: list[ActionCounts], *, by: Literal["agency", "theme"]) -> str:
     """Actions open (on track), overdue and completed, one bar stack per agency or theme
     (``by`` is "agency" or "theme"). Three bars per row."""
     if not rows:

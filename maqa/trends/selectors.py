@@ -161,7 +161,10 @@ class Recurrence:
     end: date | None = None
 
 
-def _top_level(partnership: Partnership) -> tuple[dict[int, int], dict[int, tuple[str, str]]]:
+Taxonomy = tuple[dict[int, int], dict[int, tuple[str, str]]]
+
+
+def _top_level(partnership: Partnership) -> Taxonomy:
     """Each theme's top-level ancestor, and the slug and name of every theme (one query)."""
     rows = list(
         Theme.objects.filter(partnership=partnership).values_list("pk", "slug", "name", "parent")
@@ -184,10 +187,11 @@ def recurrence_from(
     *,
     start: date | None = None,
     end: date | None = None,
+    taxonomy: Taxonomy | None = None,
 ) -> Recurrence:
     """Theme recurrence over the given audits (two queries). A point coded to two subthemes of
     one theme counts once for that theme."""
-    top, names = _top_level(partnership)
+    top, names = taxonomy or _top_level(partnership)
     index = {audit.pk: i for i, audit in enumerate(audits)}
     polarities = (Finding.Polarity.CONCERN, Finding.Polarity.STRENGTH)
     coded = Finding.themes.through.objects.filter(
@@ -266,6 +270,17 @@ class GradeDistribution:
     @property
     def total(self) -> int:
         return sum(d.total for d in self.domains)
+
+    def table_rows(self) -> list[tuple[str, int, list[int], int]]:
+        """(domain title, year, the number of each grade best first, total) for each domain and
+        year with grades: the chart's data table."""
+        rows = []
+        for domain in self.domains:
+            for year, counts in zip(self.years, domain.counts, strict=True):
+                numbers = [counts.get(g.value, 0) for g in self.grades]
+                if sum(numbers):
+                    rows.append((domain.title, year, numbers, sum(numbers)))
+        return rows
 
 
 @dataclass
@@ -495,6 +510,7 @@ def actions_summary(
     start: date | None = None,
     end: date | None = None,
     today: date | None = None,
+    taxonomy: Taxonomy | None = None,
 ) -> ActionsSummary:
     """Open, overdue and completed actions by owner agency and by (top-level) theme."""
     today = today or timezone.localdate()
@@ -504,7 +520,7 @@ def actions_summary(
             Q(audit__isnull=False, **_kwargs(start, end, "audit__panel_date"))
             | Q(audit__isnull=True, **_kwargs(start, end, "created_at__date"))
         )
-    top, names = _top_level(partnership)
+    top, names = taxonomy or _top_level(partnership)
     statuses: dict[int, tuple[str, str, date]] = {}
     for pk, agency, status, due in actions.values_list(
         "pk", "owner_organisation__short_name", "status", "due_date"
@@ -590,15 +606,16 @@ def trends_data(
     today = today or timezone.localdate()
     audits = agreed_audits(partnership, start=start, end=end)
     definitions = _definitions(a.tool_version_id for a in audits)
+    taxonomy = _top_level(partnership)
     return TrendsData(
         partnership=partnership,
         start=start,
         end=end,
         today=today,
-        recurrence=recurrence_from(partnership, audits, start=start, end=end),
+        recurrence=recurrence_from(partnership, audits, start=start, end=end, taxonomy=taxonomy),
         grades=grade_distribution_from(audits, definitions),
         self_vs_panel=self_vs_panel_from(audits, definitions),
         timeliness=returns_timeliness(partnership, start=start, end=end, today=today),
-        actions=actions_summary(partnership, start=start, end=end, today=today),
+        actions=actions_summary(partnership, start=start, end=end, today=today, taxonomy=taxonomy),
         years=audit_years(partnership),
     )

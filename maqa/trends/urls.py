@@ -1,7 +1,11 @@
 """URLs of maqa.trends (mounted at /trends/ in config/urls.py)."""
 
-from django.urls import URLPattern, path  # noqa: F401
+from django.urls import path
+
+from maqa.trends import views
 
 app_name = "trends"
 
-urlpatterns: list[URLPattern] = []
+urlpatterns = [
+    path("", views.trends, name="trends"),
+]
