@@ -121,6 +121,16 @@ class FindingForm(GovukForm):
         fields["resources"].queryset = resources_for_choice(audit.partnership)
         linked = finding.source_returns.values_list("pk", flat=True) if finding else []
         fields["source_returns"].queryset = returns_for_choice(user, audit, keep=linked)
+        # Suggested themes follow the text as it is typed (htmx; a POST, so that the text stays
+        # out of URLs and logs). Without JavaScript they show when the page is loaded or sent.
+        fields["text"].widget.attrs.update({
+            "hx-post": f"/audits/{audit.pk}/findings/suggest/",
+            "hx-trigger": "keyup changed delay:600ms, change",
+            "hx-target": "#theme-suggestions",
+            "hx-swap": "outerHTML",
+            "hx-include": "closest form",
+            "hx-sync": "this:replace",
+        })  # fmt: skip
 
     def clean_themes(self) -> list[Theme]:
         themes = list(self.cleaned_data.get("themes") or [])
@@ -168,6 +178,50 @@ class FindingForm(GovukForm):
         for group in groups:
             group.setdefault("open", group["chosen"] > 0)
         return groups
+
+
+def initial_from_post(data: Any, *, accept: int | None = None) -> dict[str, Any]:
+    """A form's values as sent (an unbound form shows them without judging them), with the theme
+    ``accept`` ticked: what an Accept button of a suggestion does before the point is saved."""
+    themes = [v for v in data.getlist("themes") if v.isdigit()]
+    if accept is not None and str(accept) not in themes:
+        themes.append(str(accept))
+    return {
+        "place": data.get("place", ""),
+        "text": data.get("text", ""),
+        "polarity": data.get("polarity", ""),
+        "themes": themes,
+        "resources": data.getlist("resources"),
+        "source_returns": data.getlist("source_returns"),
+        "version": data.get("version") or None,
+    }
+
+
+def accepted_theme(data: Any) -> int | None:
+    """The theme an Accept button sent (``accept_theme``), or None."""
+    value = str(data.get("accept_theme", ""))
+    return int(value) if value.isdigit() else None
+
+
+class AcceptThemeForm(forms.Form):
+    """Accept a suggested theme for a saved point: the theme and the version the page showed."""
+
+    theme = forms.IntegerField()
+    version = forms.IntegerField()
+
+    def service_kwargs(self, finding: Finding, theme: Theme) -> dict[str, Any]:
+        """Everything finding_update needs: the point as it is, with ``theme`` added."""
+        current = list(finding.themes.all())
+        return {
+            "version": self.cleaned_data["version"],
+            "section": finding.section,
+            "learning_theme": finding.learning_theme,
+            "text": finding.text,
+            "polarity": finding.polarity,
+            "themes": [*current, theme] if theme not in current else current,
+            "resources": list(finding.resources.all()),
+            "source_returns": list(finding.source_returns.all()),
+        }
 
 
 def finding_initial(finding: Finding) -> dict[str, Any]:

@@ -8,6 +8,7 @@ same (Http404), as in maqa.audits.access.
 
 from __future__ import annotations
 
+import datetime
 import hashlib
 from collections.abc import Iterable
 from dataclasses import asdict, dataclass, field
@@ -361,3 +362,95 @@ def theme_fingerprint(theme: Theme) -> str:
         [theme.name, theme.definition, str(theme.retired), theme.successor, str(theme.parent_id)]
     )
     return hashlib.sha256(content.encode()).hexdigest()[:16]
+
+
+# --- recurrence: a theme that was a concern in earlier audits ---------------------------------
+
+
+@dataclass(frozen=True)
+class EarlierAudit:
+    pk: int
+    theme: str
+    panel_date: datetime.date
+    month_only: bool  # the date is known to the month only (an imported briefing)
+
+
+@dataclass(frozen=True)
+class Recurrence:
+    """A top-level theme that was a concern in earlier audits the person may open."""
+
+    slug: str
+    name: str
+    audits: tuple[EarlierAudit, ...]  # newest first
+
+    @property
+    def count(self) -> int:
+        return len(self.audits)
+
+
+def _findings_audits_q(user: AnyUser, prefix: str) -> Q:
+    """Audits whose findings page the person may open (as access_findings_audit decides)."""
+    states = Q(**{f"{prefix}state__in": PANEL_STATES})
+    if is_partnership_admin(user):
+        return states
+    if Role.PANEL_MEMBER in roles_of(user):
+        return states & Q(**{f"{prefix}panel_members": user})
+    return Q(pk__in=[])
+
+
+def theme_recurrence(user: AnyUser, audit: Audit, slugs: Iterable[str]) -> dict[str, Recurrence]:
+    """For each top-level theme slug (a subtheme's slug counts for its parent), the earlier
+    audits of the partnership in which a point with that theme was a concern: earlier means a
+    panel date before this audit's; only audits whose findings the person may open count.
+
+    One query for all the themes of a page, whatever their number. Keyed by top-level slug;
+    themes never a concern before are left out."""
+    tops = sorted({slug.split(".", 1)[0] for slug in slugs})
+    if not tops:
+        return {}
+    through = Finding.themes.through
+    rows = (
+        through.objects.filter(  # type: ignore[misc]  # filters on an annotation
+            _findings_audits_q(user, "finding__audit__"),
+            finding__polarity=Finding.Polarity.CONCERN,
+            finding__audit__partnership_id=audit.partnership_id,
+            finding__audit__panel_date__lt=audit.panel_date,
+        )
+        .annotate(
+            top_slug=Coalesce("theme__parent__slug", "theme__slug"),
+            top_name=Coalesce("theme__parent__name", "theme__name"),
+        )
+        .filter(top_slug__in=tops)
+        .values_list(
+            "top_slug",
+            "top_name",
+            "finding__audit_id",
+            "finding__audit__theme",
+            "finding__audit__panel_date",
+            "finding__audit__date_precision",
+        )
+        .distinct()
+    )
+    names: dict[str, str] = {}
+    found: dict[str, dict[int, EarlierAudit]] = {}
+    for slug, name, pk, theme, panel_date, precision in rows:
+        names[slug] = name
+        found.setdefault(slug, {})[pk] = EarlierAudit(pk, theme, panel_date, precision == "month")
+    return {
+        slug: Recurrence(
+            slug=slug,
+            name=names[slug],
+            audits=tuple(sorted(audits.values(), key=lambda a: (a.panel_date, a.pk), reverse=True)),
+        )
+        for slug, audits in sorted(found.items())
+    }
+
+
+def top_slugs(themes: Iterable[ThemeRef]) -> list[str]:
+    """The top-level slugs of a point's themes, each once, in order."""
+    out: list[str] = []
+    for theme in themes:
+        top = theme.parent_slug or theme.slug
+        if top not in out:
+            out.append(top)
+    return out

@@ -3,12 +3,19 @@
 from django.urls import URLPattern, path
 
 from maqa.findings import views_findings as views
+from maqa.findings import views_suggest
 
 urlpatterns: list[URLPattern] = [
     path("<int:pk>/findings/", views.finding_list, name="finding-list"),
     path("<int:pk>/findings/new/", views.finding_new, name="finding-new"),
     path("<int:pk>/findings/<int:finding_pk>/", views.finding_detail, name="finding-detail"),
     path("<int:pk>/findings/<int:finding_pk>/move/", views.finding_move, name="finding-move"),
+    path("<int:pk>/findings/suggest/", views_suggest.finding_suggest, name="finding-suggest"),
+    path(
+        "<int:pk>/findings/<int:finding_pk>/accept-theme/",
+        views_suggest.finding_accept,
+        name="finding-accept-theme",
+    ),
     path(
         "<int:pk>/findings/<int:finding_pk>/delete/",
         views.finding_delete,

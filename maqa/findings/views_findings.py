@@ -45,6 +45,7 @@ from maqa.findings.selectors import (
     theme_is_added,
     theme_tree,
 )
+from maqa.findings.views_suggest import accepting_form, points_context, theme_block_context
 
 View = Callable[..., HttpResponse]
 
@@ -71,9 +72,10 @@ def _show(form: Any, error: ApplicationError) -> None:
 @login_required
 def finding_list(request: AuthedRequest, pk: int) -> HttpResponse:
     audit = access_findings_audit(request.user, pk)
+    findings, editable = audit_findings(audit, internal=True), can_edit_findings(audit)
     return render(request, "findings/findings_list.html", {
-        "audit": audit, "findings": audit_findings(audit, internal=True),
-        "editable": can_edit_findings(audit),
+        "audit": audit, "findings": findings, "editable": editable,
+        **points_context(request, audit, findings, editable=editable),
     })  # fmt: skip
 
 
@@ -92,8 +94,10 @@ def finding_new(request: AuthedRequest, pk: int) -> HttpResponse:
     audit = access_findings_audit(request.user, pk)
     if (refused := _read_only(request, audit)) is not None:
         return refused
-    form = _finding_form(request, audit, initial={"place": request.GET.get("place", "worry")})
-    if request.method == "POST" and form.is_valid():
+    form = accepting_form(request, audit) or _finding_form(
+        request, audit, initial={"place": request.GET.get("place", "worry")}
+    )
+    if form.is_bound and form.is_valid():
         try:
             finding = services.finding_create(
                 actor=request.user, ip=client_ip(request), audit=audit, **form.service_kwargs()
@@ -105,6 +109,7 @@ def finding_new(request: AuthedRequest, pk: int) -> HttpResponse:
             return redirect(_list_url(audit, f"point-{finding.pk}"))
     return render(request, "findings/findings_form.html", {
         "audit": audit, "form": form, "finding": None,
+        **theme_block_context(request, audit, form),
     })  # fmt: skip
 
 
@@ -116,8 +121,10 @@ def finding_detail(request: AuthedRequest, pk: int, finding_pk: int) -> HttpResp
         return render(request, "findings/findings_point.html", {
             "audit": audit, "point": finding_item(finding, internal=True),
         })  # fmt: skip
-    form = _finding_form(request, audit, initial=finding_initial(finding), finding=finding)
-    if request.method == "POST" and form.is_valid():
+    form = accepting_form(request, audit, finding=finding) or _finding_form(
+        request, audit, initial=finding_initial(finding), finding=finding
+    )
+    if form.is_bound and form.is_valid():
         try:
             services.finding_update(
                 actor=request.user,
@@ -134,6 +141,7 @@ def finding_detail(request: AuthedRequest, pk: int, finding_pk: int) -> HttpResp
     retired = [t for t in finding.themes.select_related("parent") if _is_retired(t)]
     return render(request, "findings/findings_form.html", {
         "audit": audit, "form": form, "finding": finding, "retired_themes": retired,
+        **theme_block_context(request, audit, form),
     })  # fmt: skip
 
 
