@@ -249,7 +249,11 @@ def summary_part(run: ActionReminderRun) -> str:
     """The actions' part of the command's summary line ("" when there was nothing to say)."""
     if not (run.due_soon or run.overdue or run.already_sent or run.nobody_to_email):
         return ""
-    text = f" Actions: {run.due_soon} due soon, {run.overdue} overdue (escalated to admins)"
+    verb = "would send" if run.dry_run else "sent"
+    text = (
+        f" Actions: {verb} {len(run.emails)} email(s): {run.due_soon} due soon, "
+        f"{run.overdue} overdue (escalated to admins)"
+    )
     extra = []
     if run.already_sent:
         extra.append(f"{run.already_sent} already reminded")

@@ -183,15 +183,15 @@ def test_the_command_reports_actions_and_a_dry_run_sends_nothing(
     assert f"Would email {personas.admin.email}: maqa: overdue actions" in lines
     assert f"Would email {personas.police.email}: maqa: overdue actions" in lines
     assert lines[-1] == (
-        "Would send 2 email(s) on 2026-12-01 (due within 3 day(s)): 0 return(s) due soon, "
-        "0 overdue. Actions: 1 due soon, 1 overdue (escalated to admins)."
+        "Would send 0 email(s) on 2026-12-01 (due within 3 day(s)): 0 return(s) due soon, "
+        "0 overdue. Actions: would send 2 email(s): 1 due soon, 1 overdue (escalated to admins)."
     )
     assert smtp_sink.messages == []
     assert not ActionReminder.objects.exists()
     out = StringIO()
     with django_capture_on_commit_callbacks(execute=True):
         call_command("send_reminders", stdout=out)
-    assert out.getvalue().strip().startswith("Sent 2 email(s) on 2026-12-01")
+    assert "Actions: sent 2 email(s): 1 due soon, 1 overdue" in out.getvalue()
     assert len(smtp_sink.messages) == 2
     out = StringIO()
     with django_capture_on_commit_callbacks(execute=True):
@@ -199,6 +199,9 @@ def test_the_command_reports_actions_and_a_dry_run_sends_nothing(
     assert (
         out.getvalue()
         .strip()
-        .endswith("Actions: 0 due soon, 0 overdue (escalated to admins); 2 already reminded.")
+        .endswith(
+            "Actions: sent 0 email(s): 0 due soon, 0 overdue (escalated to admins); "
+            "2 already reminded."
+        )
     )
     assert Action.objects.count() == 2

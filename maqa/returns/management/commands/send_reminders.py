@@ -51,10 +51,10 @@ class Command(BaseCommand):
 
 
 def summary(run: ReminderRun, actions: ActionReminderRun | None = None) -> str:
+    """The returns' counts, then the actions' (maqa.actions.reminders.summary_part)."""
     verb = "Would send" if run.dry_run else "Sent"
-    count = len(run.emails) + (len(actions.emails) if actions else 0)
     parts = [
-        f"{verb} {count} email(s) on {run.today.isoformat()} "
+        f"{verb} {len(run.emails)} email(s) on {run.today.isoformat()} "
         f"(due within {run.days_before} day(s)):",
         f"{run.due_soon} return(s) due soon, {run.overdue} overdue",
     ]
