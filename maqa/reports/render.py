@@ -8,6 +8,7 @@ value a person typed is autoescaped by the template.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -53,11 +54,14 @@ class Briefing:
     html: SafeString
 
 
-def _briefing_html(entry: BriefingEntry) -> SafeString:
-    """The briefing's fragment one level down (title h3), without its masthead: the report's
-    own masthead names the partnership once."""
+def _briefing_html(entry: BriefingEntry, number: int) -> SafeString:
+    """The briefing's fragment one level down (title h3), without its masthead (the report's
+    own names the partnership once), its ids made unique to this briefing in the report."""
     record = {key: value for key, value in entry.record.items() if key != "partnership"}
-    return mark_safe(render_html(record, standalone=False, top_heading=3))  # noqa: S308
+    html = render_html(record, standalone=False, top_heading=3)
+    # Every value in it is escaped (a quote is &quot;), so only the template's own attributes match.
+    html = re.sub(r'\b(id|aria-labelledby)="briefing-', rf'\1="b{number}-briefing-', html)
+    return mark_safe(html)  # noqa: S308
 
 
 def _svg(markup: str) -> SafeString:
@@ -88,7 +92,9 @@ def board_report_context(data: BoardReportData, *, logo_src: str | None) -> dict
             )
             for domain in charts.domains_in(trends.grades)
         ],
-        "briefings": [Briefing(entry, _briefing_html(entry)) for entry in data.briefings],
+        "briefings": [
+            Briefing(entry, _briefing_html(entry, n)) for n, entry in enumerate(data.briefings, 1)
+        ],
     }
 
 
