@@ -6,6 +6,8 @@ from django import forms
 
 from maqa.accounts.models import Role, User
 from maqa.audits.models import Audit, CPCategory, PlanType
+from maqa.audits.reaudit import check_reaudit_of, reaudit_choices
+from maqa.core.errors import ApplicationError
 from maqa.core.forms import GovukForm
 from maqa.organisations.models import Organisation, Partnership
 from maqa.returns.models import AuditToolVersion
@@ -60,11 +62,27 @@ class AuditForm(GovukForm):
         required=False,
         widget=forms.CheckboxSelectMultiple,
     )
+    reaudit_of = forms.ModelChoiceField(
+        label="Is this a re-audit? (optional)",
+        queryset=Audit.objects.none(),
+        required=False,
+        empty_label="No: it does not look again at an earlier audit",
+        help_text=(
+            "Choose the earlier audit this one looks at again. The audit's page then compares "
+            "their agreed grades and themes."
+        ),
+    )
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
 
-    def __init__(self, *args: Any, partnership: Partnership, **kwargs: Any) -> None:
+    def __init__(
+        self, *args: Any, partnership: Partnership, audit: Audit | None = None, **kwargs: Any
+    ) -> None:
         super().__init__(*args, **kwargs)
+        self.partnership, self.audit = partnership, audit
         fields: Any = self.fields
+        fields["reaudit_of"].queryset = reaudit_choices(
+            partnership.pk, exclude_pk=audit.pk if audit else None
+        )
         fields["agencies"].queryset = Organisation.objects.filter(
             partnership=partnership, active=True
         )
@@ -78,6 +96,20 @@ class AuditForm(GovukForm):
         fields["panel_members"].queryset = people.filter(
             memberships__role=Role.PANEL_MEMBER
         ).distinct()
+
+    def clean(self) -> dict[str, Any] | None:
+        data = super().clean()
+        if data is not None and not self.has_error("panel_date"):
+            try:
+                check_reaudit_of(
+                    data.get("reaudit_of"),
+                    partnership_id=self.partnership.pk,
+                    panel_date=data.get("panel_date"),
+                    audit_pk=self.audit.pk if self.audit else None,
+                )
+            except ApplicationError as error:
+                self.add_error("reaudit_of", error.message)
+        return data
 
     @staticmethod
     def initial_from(audit: Audit) -> dict[str, Any]:
@@ -95,6 +127,7 @@ class AuditForm(GovukForm):
             "panel_date": audit.panel_date,
             "lead": audit.lead,
             "panel_members": list(audit.panel_members.all()),
+            "reaudit_of": audit.reaudit_of_id,
             "version": audit.version,
         }
 

@@ -13,6 +13,7 @@ from maqa.accounts.models import User
 from maqa.audits import crypto
 from maqa.audits.caselist import pool_ages_refresh
 from maqa.audits.models import Audit, Case
+from maqa.audits.reaudit import check_reaudit_of
 from maqa.core.errors import ApplicationError
 from maqa.core.models import AuditEvent
 from maqa.core.services import audit_record, changes_between
@@ -75,6 +76,11 @@ def audit_create(
     panel_members: list[User] | None = None,
 ) -> Audit:
     _check_plan(data)
+    check_reaudit_of(
+        data.get("reaudit_of"),
+        partnership_id=actor.partnership_id,
+        panel_date=data.get("panel_date"),
+    )
     with transaction.atomic():
         audit = Audit.objects.create(partnership=actor.partnership, **data)
         audit.agencies.set(agencies)
@@ -114,6 +120,13 @@ def audit_update(
                 "The scope, sample size, audit tool and agencies are fixed once returns open."
             )
     _check_plan(data)
+    if "reaudit_of" in data:
+        check_reaudit_of(
+            data["reaudit_of"],
+            partnership_id=audit.partnership_id,
+            panel_date=data.get("panel_date", audit.panel_date),
+            audit_pk=audit.pk,
+        )
     with transaction.atomic():
         current = Audit.objects.select_for_update().get(pk=audit.pk)
         if current.version != version:

@@ -11,6 +11,7 @@ urlpatterns = [
     path("<int:pk>/", views.audit_detail, name="audit-detail"),
     path("<int:pk>/edit/", views.audit_edit, name="audit-edit"),
     path("<int:pk>/move-on/", views.audit_move_on, name="audit-move-on"),
+    path("<int:pk>/reaudit/", views.audit_reaudit, name="audit-reaudit"),
     path(
         "<int:pk>/children/<int:child_pk>/identifiers/",
         views.child_identifiers,

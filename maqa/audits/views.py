@@ -18,11 +18,13 @@ from maqa.audits.access import (
     access_audit_admin,
     access_child,
     auditor_org_ids,
+    audits_visible_to,
     can_reveal_identifiers,
     returns_visible_to,
 )
 from maqa.audits.forms import AuditForm, VersionForm
 from maqa.audits.models import Audit
+from maqa.audits.reaudit import access_reaudit, can_see_themes, reaudit_comparison
 from maqa.audits.sampling import scope_description
 from maqa.audits.selectors import audit_rows_for
 from maqa.core.errors import ApplicationError
@@ -47,9 +49,11 @@ def audit_edit(request: AuthedRequest, pk: int | None = None) -> HttpResponse:
     require_partnership_admin(request.user)
     audit = access_audit_admin(request.user, pk) if pk else None
     initial = AuditForm.initial_from(audit) if audit else {"aim": services.DEFAULT_AIM}
-    form = AuditForm(request.POST or None, initial=initial, partnership=request.user.partnership)
+    form = AuditForm(
+        request.POST or None, initial=initial, partnership=request.user.partnership, audit=audit
+    )
     if request.method == "POST" and form.is_valid():
-        data: dict[str, Any] = {k: form.cleaned_data[k] for k in PLAN_KEYS}
+        data: dict[str, Any] = {k: form.cleaned_data[k] for k in [*PLAN_KEYS, "reaudit_of"]}
         try:
             if audit is None:
                 audit = services.audit_create(
@@ -103,6 +107,39 @@ def audit_detail(request: AuthedRequest, pk: int) -> HttpResponse:
         # The findings and panel pages: admins and the audit's panel, from the panel state on.
         "findings_link": audit.state in PANEL_STATES
         and (is_admin or audit.panel_members.filter(pk=request.user.pk).exists()),
+        **_reaudit_context(request, audit),
+    })  # fmt: skip
+
+
+def _reaudit_context(request: AuthedRequest, audit: Audit) -> dict[str, Any]:
+    """The audit this one re-audits (a link when the person may open it), and whether the
+    comparison page opens for them."""
+    earlier = audit.reaudit_of
+    if earlier is None:
+        return {"reaudit_of": None}
+    return {
+        "reaudit_of": earlier,
+        "reaudit_of_link": audits_visible_to(request.user).filter(pk=earlier.pk).exists(),
+        "compare_link": can_see_themes(request.user, audit),
+    }
+
+
+@login_required
+def audit_reaudit(request: AuthedRequest, pk: int) -> HttpResponse:
+    """A re-audit compared with the audit it looks at again: grades by domain, and themes."""
+    audit = access_reaudit(request.user, pk)
+    comparison = reaudit_comparison(request.user, audit)
+    if comparison.grades is not None:
+        # Grades are about children, case by case: a view of case data.
+        audit_record(
+            action=AuditEvent.Action.VIEWED,
+            actor=request.user,
+            ip=client_ip(request),
+            obj=audit,
+            summary={"page": "re-audit comparison", "earlier": audit.reaudit_of_id},
+        )
+    return render(request, "audits/audit_reaudit.html", {
+        "audit": audit, "c": comparison, "is_admin": is_partnership_admin(request.user),
     })  # fmt: skip
 
 
