@@ -1,0 +1,50 @@
+"""The search index: one row per searchable thing, kept in step with its source by SQL triggers.
+
+The rows are written only by the database triggers of :mod:`maqa.search.schema` (and by
+``rebuild`` there); never by Django code. On SQLite an FTS5 table (``search_fts``) indexes
+``title`` and ``body`` as external content; on PostgreSQL a generated ``tsv`` column, which this
+model does not declare, holds the weighted tsvector under a GIN index.
+"""
+
+from __future__ import annotations
+
+from django.db import models
+
+
+class SearchDocument(models.Model):
+    class Kind(models.TextChoices):
+        FINDING = "finding", "Finding"
+        BRIEFING = "briefing", "Briefing"
+        RESOURCE = "resource", "Resource"
+        ACTION = "action", "Action"
+
+    kind = models.CharField(max_length=10, choices=Kind.choices)
+    object_id = models.BigIntegerField()
+    # Plain columns, not foreign keys: the triggers keep them, and deleting a source row deletes
+    # its document in the same statement.
+    partnership_id = models.BigIntegerField()
+    audit_id = models.BigIntegerField(null=True)
+    title = models.TextField(blank=True)
+    body = models.TextField(blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["kind", "object_id"], name="uniq_search_document")
+        ]
+        indexes = [models.Index(fields=["partnership_id", "kind"])]
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.object_id}"
+
+
+class FindingEmbedding(models.Model):
+    """A finding's sentence embedding (float32, L2-normalised), for semantic matching when the
+    maqa[ml] extra is installed. ``text_sha256`` says which text it was computed from, so a
+    changed finding is embedded again."""
+
+    finding_id = models.BigIntegerField(primary_key=True)
+    text_sha256 = models.CharField(max_length=64)
+    vector = models.BinaryField()
+
+    def __str__(self) -> str:
+        return f"embedding of finding {self.finding_id}"
