@@ -13,6 +13,7 @@ from maqa.reports import access
 from maqa.reports.selectors import Filters
 
 FORMATS = ("csv", "xlsx")
+DATE_CLASS = "govuk-input govuk-input--width-10"
 
 
 class AuditChoice(forms.ModelChoiceField):
@@ -25,13 +26,13 @@ class PeriodForm(GovukForm):
         label="From",
         required=False,
         help_text="The first panel date to include, for example 2024-01-01. Leave empty for all.",
-        widget=forms.DateInput(attrs={"type": "date"}),
+        widget=forms.DateInput(attrs={"type": "date", "class": DATE_CLASS}),
     )
     end = forms.DateField(
         label="To",
         required=False,
         help_text="The last panel date to include, for example 2025-12-31. Leave empty for all.",
-        widget=forms.DateInput(attrs={"type": "date"}),
+        widget=forms.DateInput(attrs={"type": "date", "class": DATE_CLASS}),
     )
 
     def clean(self) -> dict[str, Any]:

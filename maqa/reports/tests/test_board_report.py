@@ -193,3 +193,32 @@ def test_a_backwards_period_is_refused_with_a_message(client, personas, world):
     response = client.get("/reports/board-report/", {"start": "2025-01-01", "end": "2024-01-01"})
     assert response.status_code == 400
     assert "The end of the period must be on or after its start." in response.content.decode()
+
+
+def test_the_command_writes_the_report_for_a_partnership_or_a_person(personas, world, tmp_path):
+    from io import StringIO
+
+    from django.core.management import CommandError, call_command
+
+    out = StringIO()
+    target = tmp_path / "board.pdf"
+    call_command(
+        "board_report", "--partnership", "persona", "--from", "2024-01-01", "--to", "2024-12-31",
+        "--output", str(target), stdout=out,
+    )  # fmt: skip
+    assert (
+        "Persona Partnership, 1 January 2024 to 31 December 2024; 1 briefing(s)" in out.getvalue()
+    )
+    assert "Children seen alone (2)" in pdf_text(target.read_bytes(), tmp_path)
+    event = AuditEvent.objects.filter(action=AuditEvent.Action.EXPORTED).latest("seq")
+    assert (event.partnership, event.object_type) == (personas.partnership, "reports.board_report")
+    call_command("board_report", "--by", personas.board.email, "-o", str(target), stdout=out)
+    assert "Persona Partnership, all audits; 3 briefing(s)" in out.getvalue()
+    for args, message in (
+        (["--by", personas.police.email], "no active partnership admin, panel member or viewer"),
+        (["--partnership", "nowhere"], "no partnership has this slug"),
+        (["--partnership", "persona", "--from", "2024-02-30"], "is not a date"),
+        (["--partnership", "persona", "--from", "2025-01-01", "--to", "2024-01-01"], "on or after"),
+    ):
+        with pytest.raises(CommandError, match=message):
+            call_command("board_report", *args, "-o", str(target))
