@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import json
 import re
 from typing import Any
 
 from django import forms
 
 from maqa.core.errors import ApplicationError
+from maqa.importers.review_themes import parse_accepted
 from maqa.importers.services import MAX_BYTES, MAX_FILES, parse_audit_date
 
 TEXTAREA = {"class": "govuk-textarea", "rows": 6}
@@ -135,6 +137,7 @@ class ReviewForm(forms.Form):
         help_text=LEARNING_HELP,
         widget=forms.Textarea(attrs={**TEXTAREA, "rows": 12}),
     )
+    accepted_themes = forms.CharField(widget=forms.HiddenInput, required=False)
     import_anyway = forms.BooleanField(
         label="I have checked: this is a different audit from the one already held. Import it.",
         required=False,
@@ -174,6 +177,16 @@ class ReviewForm(forms.Form):
     def clean_learning(self) -> list[dict[str, Any]]:
         return text_to_learning(self.cleaned_data.get("learning") or "")
 
+    def set_accepted(self, accepted: dict[str, list[int]]) -> None:
+        """Write the themes of each point into the hidden field, as the page shows them."""
+        value = json.dumps(accepted, ensure_ascii=False)
+        if self.is_bound:
+            data: Any = self.data
+            data = data.copy()
+            data["accepted_themes"] = value
+            self.data = data
+        self.initial["accepted_themes"] = value
+
     def record(self, parsed: dict[str, Any] | None) -> dict[str, Any]:
         """The parsed record with the person's corrections."""
         record = dict(parsed or {})
@@ -187,5 +200,6 @@ class ReviewForm(forms.Form):
             worries=lines_of(data.get("worries") or ""),
             good_practice=lines_of(data.get("good_practice") or ""),
             learning=data["learning"],
+            accepted_themes=parse_accepted(data.get("accepted_themes") or ""),
         )
         return record

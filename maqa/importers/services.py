@@ -40,6 +40,7 @@ from maqa.importers.formats import UnsupportedDocument, detect_format
 from maqa.importers.guard import ParseCrashed, ParseRefused, parse_in_child
 from maqa.importers.models import ImportBatch, ImportedDocument
 from maqa.importers.parse import parse_briefing
+from maqa.importers.review_themes import with_accepted
 from maqa.organisations.models import Organisation, Partnership
 from maqa.returns.models import AuditTool, AuditToolVersion
 
@@ -488,6 +489,8 @@ def briefing_import(
         return outcome
     texts, polarities = _points(plan)
     suggested = suggest_themes(partnership, texts, polarities)
+    # Themes accepted on the review page (maqa/importers/review_themes.py) take their place.
+    suggested = with_accepted(partnership, (record or {}).get("accepted_themes"), texts, suggested)
     try:
         with transaction.atomic():
             held = (

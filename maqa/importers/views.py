@@ -7,6 +7,7 @@ from collections.abc import Callable
 from functools import wraps
 from typing import Any
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpResponse
@@ -20,6 +21,8 @@ from maqa.findings.models import Finding
 from maqa.importers import services
 from maqa.importers.forms import ReviewForm, UploadForm
 from maqa.importers.models import ImportBatch, ImportedDocument
+from maqa.importers.review_themes import accepted_map, review_points
+from maqa.themes.partnership import method_line
 
 View = Callable[..., HttpResponse]
 Status = ImportedDocument.Status
@@ -136,12 +139,23 @@ def document_review(request: AuthedRequest, pk: int) -> HttpResponse:
     duplicates = _duplicates(document)
     needs_decision = bool(duplicates) or document.status == Status.NEEDS_DECISION
     posted = request.method == "POST"
+    accept = _accepting(request)
     form = ReviewForm(
         request.POST if posted else None,
         initial=ReviewForm.initial_from(document.record),
         needs_decision=needs_decision,
     )
+    if accept is not None and _suggesting():
+        # An Accept button of a suggested theme: the page again with that theme added.
+        context.update(_with_theme(request, document, form, accept), duplicates=duplicates)
+        return render(request, "importers/review.html", context)
     if posted and form.is_valid():
+        record = form.record(document.record)
+        if _suggesting():
+            points = review_points(request.user.partnership, record, record["accepted_themes"])
+            record["accepted_themes"] = accepted_map(points)
+        else:
+            record.pop("accepted_themes", None)
         outcome = services.briefing_import(
             actor=request.user,
             ip=client_ip(request),
@@ -149,7 +163,7 @@ def document_review(request: AuthedRequest, pk: int) -> HttpResponse:
             filename=document.filename,
             data=bytes(document.content),
             apply=True,
-            record_override=form.record(document.record),
+            record_override=record,
             decision=services.IMPORT_ANYWAY if form.cleaned_data.get("import_anyway") else None,
         )
         if outcome.status == services.Outcome.CREATED:
@@ -175,8 +189,57 @@ def document_review(request: AuthedRequest, pk: int) -> HttpResponse:
         else:
             field = outcome.field if outcome.field in form.fields else None
             form.add_error(field, outcome.message[:1].upper() + outcome.message[1:])
-    context.update(form=form, duplicates=duplicates)
+    context.update(form=form, duplicates=duplicates, **_points_context(request, document, form))
     return render(request, "importers/review.html", context)
+
+
+def _suggesting() -> bool:
+    """Themes are suggested for imported points unless settings.IMPORT_SUGGEST_THEMES is off."""
+    return bool(getattr(settings, "IMPORT_SUGGEST_THEMES", True))
+
+
+def _accepting(request: AuthedRequest) -> tuple[int, int] | None:
+    """(point index, theme id) from an Accept button ("3:41"), or None."""
+    index, _, theme = str(request.POST.get("accept", "")).partition(":")
+    return (int(index), int(theme)) if index.isdigit() and theme.isdigit() else None
+
+
+def _points_context(
+    request: AuthedRequest, document: ImportedDocument, form: ReviewForm
+) -> dict[str, Any]:
+    """Each point with its themes, for the page; and the hidden field set to match them."""
+    if not _suggesting():
+        return {"points": None}
+    if form.is_bound:
+        if not form.is_valid():
+            return {"points": None}
+        record = form.record(document.record)
+        accepted = record["accepted_themes"]
+    else:
+        record, accepted = document.record or {}, {}
+    points = review_points(request.user.partnership, record, accepted)
+    form.set_accepted(accepted_map(points))
+    return {"points": points, "method_line": method_line()}
+
+
+def _with_theme(
+    request: AuthedRequest, document: ImportedDocument, form: ReviewForm, accept: tuple[int, int]
+) -> dict[str, Any]:
+    if not form.is_valid():
+        return {"form": form, "points": None}
+    record = form.record(document.record)
+    points = review_points(request.user.partnership, record, record["accepted_themes"])
+    chosen = accepted_map(points)
+    index, theme_pk = accept
+    if 0 <= index < len(points):
+        point = points[index]
+        offered = {s.theme_pk for s in point.offered}
+        if theme_pk in offered and point.room:
+            chosen[point.text] = [*chosen[point.text], theme_pk]
+        record["accepted_themes"] = chosen
+        points = review_points(request.user.partnership, record, chosen)
+    form.set_accepted(accepted_map(points))
+    return {"form": form, "points": points, "method_line": method_line()}
 
 
 @admin_only
