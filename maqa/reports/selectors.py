@@ -22,9 +22,10 @@ from maqa.actions.models import Action
 from maqa.audits.models import Audit
 from maqa.briefings.record import InvalidRecord, briefing_content
 from maqa.findings.models import BriefingVersion, Finding, PanelGrade, Theme
-from maqa.findings.record import build_record, gather
+from maqa.findings.record import build_record
 from maqa.organisations.models import Partnership, Resource
 from maqa.reports import access
+from maqa.reports.briefings import gather_many
 from maqa.trends.selectors import OPEN_ACTION_STATES, TrendsData, trends_data
 
 # --- the period -----------------------------------------------------------------------------
@@ -336,7 +337,8 @@ def _valid(record: Any) -> bool:
 def period_briefings(partnership: Partnership, filters: Filters) -> list[BriefingEntry]:
     """The briefings of the published, closed or imported audits of the period, oldest first.
 
-    Two queries, and gathering the findings of each audit without a published version."""
+    Nine queries: the audits, their latest versions, and the findings (with what a briefing
+    says of the sample) of those without one (maqa.reports.briefings.gather_many)."""
     audits = list(
         Audit.objects.filter(partnership=partnership)
         .filter(Q(state__in=(Audit.State.PUBLISHED, Audit.State.CLOSED)) | Q(imported=True))
@@ -350,14 +352,17 @@ def period_briefings(partnership: Partnership, filters: Filters) -> list[Briefin
     ):
         if found.audit_id not in latest or found.number > latest[found.audit_id].number:
             latest[found.audit_id] = found
+    published = {
+        pk: dict(version.record) for pk, version in latest.items() if _valid(version.record)
+    }
+    gathered = gather_many([audit for audit in audits if audit.pk not in published])
     entries = []
     for audit in audits:
-        version = latest.get(audit.pk)
         number: int | None
-        if version is not None and _valid(version.record):
-            record, number = dict(version.record), version.number
+        if audit.pk in published:
+            record, number = published[audit.pk], latest[audit.pk].number
         else:
-            record, number = build_record(gather(audit)), None
+            record, number = build_record(gathered[audit.pk]), None
         entries.append(
             BriefingEntry(
                 audit_pk=audit.pk,

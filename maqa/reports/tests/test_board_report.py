@@ -222,3 +222,31 @@ def test_the_command_writes_the_report_for_a_partnership_or_a_person(personas, w
     ):
         with pytest.raises(CommandError, match=message):
             call_command("board_report", *args, "-o", str(target))
+
+
+def test_gathering_many_audits_at_once_gives_what_gather_gives_for_each(
+    personas, world, django_assert_max_num_queries
+):
+    from maqa.audits.models import Audit
+    from maqa.findings.models import LearningTheme
+    from maqa.reports.briefings import gather_many
+    from maqa.returns.models import Return
+
+    lt = LearningTheme.objects.create(audit=world[1], title="  Think father ", position=1)
+    point(world[1], S.FOUND, P.CONCERN, "Fathers   not\nseen", learning=lt).resources.set(
+        [personas.resource]
+    )
+    point(world[1], S.ACTION, P.ACTION, "Ask about fathers", learning=lt)
+    point(world[0], S.WORRY, P.CONCERN, "Second worry", position=1).resources.set(
+        [personas.resource]
+    )
+    Return.objects.filter(audit=world[2], organisation=personas.police_org).update(
+        state=Return.State.SUBMITTED
+    )
+    audits = list(Audit.objects.filter(pk__in=[a.pk for a in world]).select_related("partnership"))
+    with django_assert_max_num_queries(7):
+        many = gather_many(audits)
+    for audit in audits:
+        assert many[audit.pk] == gather(audit), audit.theme
+    assert many[world[2].pk].organisations == ("Police",)
+    assert many[world[1].pk].learning[0].found == ("Fathers not seen",)

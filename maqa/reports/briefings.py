@@ -1,0 +1,104 @@
+"""The briefing data of many audits at once, for the board report.
+
+``gather_many(audits)`` gives for each audit exactly what ``maqa.findings.record.gather`` gives
+for one (a test holds them equal), in seven queries however many audits there are, instead of
+about seven per audit: the board report of a long history shows dozens of briefings.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Sequence
+
+from django.db.models import Prefetch
+
+from maqa.audits.models import Audit, Case
+from maqa.findings.models import Finding, LearningTheme
+from maqa.findings.record import AuditData, ChildData, LinkData, ThemeData
+from maqa.organisations.models import Organisation, Resource
+from maqa.returns.models import Return
+
+
+def _point(text: str) -> str:
+    # As maqa.findings.record: one point as one line, runs of space made one.
+    return " ".join(text.split())
+
+
+def gather_many(audits: Sequence[Audit]) -> dict[int, AuditData]:
+    """{audit pk: its AuditData}; the audits' partnership should be select_related."""
+    ids = [audit.pk for audit in audits]
+    children: dict[int, list[ChildData]] = defaultdict(list)
+    for case in Case.objects.filter(audit_id__in=ids, sampled=True).order_by(
+        "audit_id", "sample_order", "pk"
+    ):
+        children[case.audit_id].append(
+            ChildData(
+                sex=case.sex,
+                plan_type=case.plan_type,
+                category=case.category,
+                needs=tuple(n for n in (case.needs or []) if isinstance(n, str)),
+                age_months=case.age_months,
+            )
+        )
+    agencies: dict[int, list[Organisation]] = defaultdict(list)
+    through = Audit.agencies.through.objects.filter(audit_id__in=ids).select_related("organisation")
+    for link in through:
+        agencies[link.audit_id].append(link.organisation)
+    returned: dict[int, set[int]] = defaultdict(set)
+    for audit_id, org_id in Return.objects.filter(
+        audit_id__in=ids, state=Return.State.SUBMITTED
+    ).values_list("audit_id", "organisation_id"):
+        returned[audit_id].add(org_id)
+    learning: dict[int, list[LearningTheme]] = defaultdict(list)
+    for lt in LearningTheme.objects.filter(audit_id__in=ids).order_by("audit_id", "position", "pk"):
+        learning[lt.audit_id].append(lt)
+    points: dict[tuple[int, str, int | None], list[Finding]] = defaultdict(list)
+    for point in (
+        Finding.objects.filter(audit_id__in=ids)
+        .order_by("audit_id", "position", "pk")
+        .prefetch_related(Prefetch("resources", queryset=Resource.objects.order_by("title")))
+    ):
+        points[(point.audit_id, point.section, point.learning_theme_id)].append(point)
+
+    S = Finding.Section
+    result: dict[int, AuditData] = {}
+    for audit in audits:
+        participating = sorted(agencies[audit.pk], key=lambda o: o.short_name.lower())
+        done = [o.short_name for o in participating if o.pk in returned[audit.pk]]
+        worries = points[(audit.pk, S.WORRY, None)]
+        good = points[(audit.pk, S.GOOD_PRACTICE, None)]
+        themes = [
+            (lt, points[(audit.pk, S.FOUND, lt.pk)], points[(audit.pk, S.ACTION, lt.pk)])
+            for lt in learning[audit.pk]
+        ]
+        links: list[LinkData] = []
+        seen: set[int] = set()
+        for point in [*worries, *good, *(p for _, f, a in themes for p in (*f, *a))]:
+            for resource in point.resources.all():
+                if resource.pk not in seen:
+                    seen.add(resource.pk)
+                    links.append(LinkData(title=resource.title, url=resource.url))
+        result[audit.pk] = AuditData(
+            theme=audit.theme,
+            panel_date=audit.panel_date,
+            partnership=audit.partnership.name,
+            aim=audit.aim,
+            plan_types=tuple(audit.plan_types or ()),
+            cp_categories=tuple(audit.cp_categories or ()),
+            sample_size=audit.sample_size,
+            children=tuple(children[audit.pk]),
+            organisations=tuple(done or [o.short_name for o in participating]),
+            organisations_returned=bool(done) or not participating,
+            worries=tuple(_point(p.text) for p in worries),
+            good_practice=tuple(_point(p.text) for p in good),
+            learning=tuple(
+                ThemeData(
+                    title=lt.title.strip() or None,
+                    found=tuple(_point(p.text) for p in found),
+                    actions=tuple(_point(p.text) for p in actions),
+                )
+                for lt, found, actions in themes
+            ),
+            links=tuple(links),
+        )
+    return result
