@@ -30,8 +30,10 @@ def ranked(
     """The page of documents matching the query and ``where`` (about ``d``), best first, and
     how many match in all."""
     match = query.fts5(any_word=any_word)
+    # CROSS JOIN: SQLite keeps this order, so the FTS index drives the query (left to choose,
+    # it may scan the documents and test MATCH row by row: 100 times slower for a count).
     base = (
-        "FROM search_fts JOIN search_searchdocument d ON d.id = search_fts.rowid "
+        "FROM search_fts CROSS JOIN search_searchdocument d ON d.id = search_fts.rowid "
         f"WHERE search_fts MATCH %s AND ({where})"
     )
     with connection.cursor() as cursor:

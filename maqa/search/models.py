@@ -35,16 +35,3 @@ class SearchDocument(models.Model):
 
     def __str__(self) -> str:
         return f"{self.kind} {self.object_id}"
-
-
-class FindingEmbedding(models.Model):
-    """A finding's sentence embedding (float32, L2-normalised), for semantic matching when the
-    maqa[ml] extra is installed. ``text_sha256`` says which text it was computed from, so a
-    changed finding is embedded again."""
-
-    finding_id = models.BigIntegerField(primary_key=True)
-    text_sha256 = models.CharField(max_length=64)
-    vector = models.BinaryField()
-
-    def __str__(self) -> str:
-        return f"embedding of finding {self.finding_id}"

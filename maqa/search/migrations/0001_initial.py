@@ -24,14 +24,6 @@ class Migration(migrations.Migration):
 
     operations = [
         migrations.CreateModel(
-            name="FindingEmbedding",
-            fields=[
-                ("finding_id", models.BigIntegerField(primary_key=True, serialize=False)),
-                ("text_sha256", models.CharField(max_length=64)),
-                ("vector", models.BinaryField()),
-            ],
-        ),
-        migrations.CreateModel(
             name="SearchDocument",
             fields=[
                 (

@@ -222,7 +222,7 @@ def test_the_page_shows_results_escaped_with_marks(client, personas, world):
     assert "<script>alert" not in page  # PostgreSQL's excerpt leaves tags out; SQLite escapes
     assert "3 &lt; 4 &amp; nothing" in page
     assert "<mark>carers</mark>" in page
-    assert "Matching: full text" in page
+    assert "Matching: full text (stemmed words and phrases)" in page
 
 
 def test_the_page_filters_and_pages(client, personas, world):
