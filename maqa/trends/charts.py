@@ -46,6 +46,7 @@ SVG_NS = "http://www.w3.org/2000/svg"
 XLINK_NS = "http://www.w3.org/1999/xlink"
 
 WIDTH_IN = 7.5
+LABEL_CHAR_IN = 0.068  # the width of a character of a 9-point label, about
 DPI = 96  # pixels per inch of the width and height attributes
 FONT = "Arial, Helvetica, sans-serif"
 # GOV.UK colours (each also told in words in the legend and the table).
@@ -154,8 +155,24 @@ def _render(figure: Figure, *, name: str, label: str) -> str:
     )
 
 
-def _figure(height_in: float) -> Figure:
-    return Figure(figsize=(WIDTH_IN, height_in), layout="constrained")
+def _figure(
+    height_in: float, *, labels: Sequence[str] = (), top_in: float = 0.45, bottom_in: float = 0.5
+) -> tuple[Figure, Any]:
+    """A figure with one axes, laid out by hand: matplotlib's layout engines measure every label
+    and cost most of a chart's drawing time. The left margin fits the longest row label."""
+    figure = Figure(figsize=(WIDTH_IN, height_in))
+    left_in = 0.25 + LABEL_CHAR_IN * max((len(label) for label in labels), default=4)
+    figure.subplots_adjust(
+        left=min(left_in, WIDTH_IN * 0.55) / WIDTH_IN,
+        right=1 - 0.2 / WIDTH_IN,
+        top=1 - top_in / height_in,
+        bottom=bottom_in / height_in,
+    )
+    return figure, figure.add_subplot()
+
+
+def _label(text: str, limit: int = 48) -> str:
+    return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
 def _mark_bars(bars: Any, start: int) -> int:
@@ -174,10 +191,10 @@ def _stacked_barh(
 ) -> str:
     """Horizontal stacked bars, one per category (top to bottom), each series a (name, colour,
     values) part of the bar, with a legend naming the parts."""
-    height = 1.2 + 0.32 * len(categories)
+    height = 1.1 + 0.3 * len(categories)
+    names = [_label(c) for c in categories]
     with _LOCK, matplotlib.rc_context(RC):
-        figure = _figure(height)
-        ax = figure.add_subplot()
+        figure, ax = _figure(height, labels=names)
         y = list(range(len(categories)))
         left = [0.0] * len(categories)
         count = 0
@@ -185,8 +202,8 @@ def _stacked_barh(
             bars = ax.barh(y, values, left=left, color=colour, label=part, height=0.7)
             count = _mark_bars(bars, count)
             left = [a + b for a, b in zip(left, values, strict=True)]
-        ax.set_yticks(y, list(categories))
-        ax.invert_yaxis()
+        ax.set_yticks(y, names)
+        ax.set_ylim(len(categories) - 0.5, -0.5)
         ax.set_xlabel(xlabel)
         ax.legend(loc="lower left", bbox_to_anchor=(0, 1.0), ncols=len(series), frameon=False)
         return _render(figure, name=name, label=label)
@@ -220,10 +237,10 @@ def _cells_path(cells: list[tuple[int, int]]) -> Path:
 def _recurrence_svg(
     audits: tuple[str, ...], rows: tuple[tuple[str, tuple[tuple[int, int], ...]], ...]
 ) -> str:
-    height = 1.5 + 0.26 * len(rows)
+    height = 1.3 + 0.26 * len(rows)
+    names = [_label(theme) for theme, _ in rows]
     with _LOCK, matplotlib.rc_context(RC):
-        figure = _figure(height)
-        ax = figure.add_subplot()
+        figure, ax = _figure(height, labels=names, bottom_in=0.75)
         count = 0
         for level, (_, colour) in enumerate(LEVELS, start=1):
             cells = [
@@ -234,13 +251,13 @@ def _recurrence_svg(
             ]
             if cells:
                 patch = PathPatch(_cells_path(cells), facecolor=colour, edgecolor="none")
-                ax.add_patch(patch)
+                ax.add_artist(patch)  # not add_patch: limits are set by hand, and it is slow
                 count = _mark_bars([patch], count)
         xs = [i + 0.5 for _, cells in rows for i, cell in enumerate(cells) if cell[1]]
         ys = [j + 0.5 for j, (_, cells) in enumerate(rows) for cell in cells if cell[1]]
         ax.scatter(xs, ys, s=10, color=STRENGTH, marker="o", linewidths=0)
-        ax.set_yticks([j + 0.5 for j in range(len(rows))], [theme for theme, _ in rows])
-        step = max(1, -(-len(audits) // 20))
+        ax.set_yticks([j + 0.5 for j in range(len(rows))], names)
+        step = max(1, -(-len(audits) // 12))
         ax.set_xticks(
             [i + 0.5 for i in range(0, len(audits), step)],
             [audits[i] for i in range(0, len(audits), step)],
@@ -277,67 +294,72 @@ def recurrence_chart(recurrence: Recurrence) -> str:
     )
 
 
+def _bars_path(bars: list[tuple[float, float, float, float]]) -> Path:
+    """One compound path of rectangles (x, y, width, height): a thousand bars draw as fast as
+    one."""
+    vertices: list[tuple[float, float]] = []
+    codes: list[Any] = []
+    for x, y, w, h in bars:
+        vertices += [(x, y), (x + w, y), (x + w, y + h), (x, y + h), (x, y)]
+        codes += [Path.MOVETO, Path.LINETO, Path.LINETO, Path.LINETO, Path.CLOSEPOLY]
+    return Path(vertices, codes)
+
+
 @lru_cache(maxsize=32)
 def _grades_svg(
     years: tuple[int, ...],
     grades: tuple[tuple[str, str, str], ...],
     domains: tuple[tuple[str, tuple[tuple[int, ...], ...]], ...],
 ) -> str:
-    ncols = 3 if len(domains) > 4 else max(1, len(domains))
-    nrows = -(-len(domains) // ncols)
-    height = 0.9 + 1.8 * nrows
+    gap = 1.0  # between domains, in bar widths
+    step = len(years) + gap
+    height = 3.4
+    names = [_label(title, 30) for title, _ in domains]
     with _LOCK, matplotlib.rc_context(RC):
-        # Laid out by hand: the constrained layout engine takes seconds on a dozen small axes.
-        figure = Figure(figsize=(WIDTH_IN, height))
-        axes = figure.subplots(
-            nrows,
-            ncols,
-            sharey=True,
-            squeeze=False,
-            gridspec_kw={
-                "left": 0.09,
-                "right": 0.99,
-                "top": 1 - 0.55 / height,
-                "bottom": 0.5 / height,
-                "hspace": 0.75,
-                "wspace": 0.08,
-            },
-        )
+        figure, ax = _figure(height, bottom_in=1.6, top_in=0.55)
+        ax.figure.subplots_adjust(left=0.8 / WIDTH_IN)
         count = 0
-        xs = list(range(len(years)))
-        for n, (title, per_year) in enumerate(domains):
-            ax = axes[n // ncols][n % ncols]
-            bottom = [0.0] * len(years)
-            totals = [sum(year) for year in per_year]
-            for g, (_, _, colour) in enumerate(grades):
-                shares = [_percent(year[g], t) for year, t in zip(per_year, totals, strict=True)]
-                bars = ax.bar(xs, shares, bottom=bottom, color=colour, width=0.8)
-                count = _mark_bars(bars, count)
-                bottom = [a + b for a, b in zip(bottom, shares, strict=True)]
-            ax.set_title(title if len(title) <= 34 else title[:33] + "…", loc="left")
-            ax.set_ylim(0, 100)
-            step = max(1, -(-len(years) // 6))
-            ax.set_xticks(xs[::step], [str(y) for y in years][::step])
-            ax.set_yticks([0, 50, 100])
-            ax.tick_params(labelsize=7)
-        for n in range(len(domains), nrows * ncols):
-            axes[n // ncols][n % ncols].set_visible(False)
-        for row in axes:
-            row[0].set_ylabel("% of grades")
-        figure.legend(
+        for g, (_, _, colour) in enumerate(grades):
+            bars = []
+            for d, (_, per_year) in enumerate(domains):
+                for y, year in enumerate(per_year):
+                    total = sum(year)
+                    if year[g]:
+                        below = _percent(sum(year[:g]), total)
+                        bars.append((d * step + y, below, 0.86, _percent(year[g], total)))
+            if bars:
+                patch = PathPatch(_bars_path(bars), facecolor=colour, edgecolor="none")
+                ax.add_artist(patch)  # not add_patch: limits are set by hand, and it is slow
+                count = _mark_bars([patch], count)
+        centres = [d * step + (len(years) - 1) / 2 + 0.43 for d in range(len(domains))]
+        ax.set_xticks(centres, names, rotation=40, ha="right", rotation_mode="anchor")
+        ax.set_xlim(-0.5, len(domains) * step - gap + 0.4)
+        ax.set_ylim(0, 100)
+        ax.set_yticks([0, 25, 50, 75, 100])
+        ax.set_ylabel("% of the year's grades")
+        ax.tick_params(axis="x", length=0)
+        ax.legend(
             handles=[Patch(color=colour, label=label) for _, label, colour in grades],
-            loc="upper left",
-            bbox_to_anchor=(0.01, 1.0),
+            loc="lower left",
+            bbox_to_anchor=(0, 1.0),
             ncols=min(4, len(grades)),
             frameon=False,
+        )
+        ax.set_title(
+            f"Each domain: one bar per year, {years[0]} to {years[-1]}, best grade at the bottom",
+            loc="right",
+            fontsize=8,
+            fontweight="normal",
+            pad=22,
         )
         label = f"Agreed grades by domain and year, {len(domains)} domains over {len(years)} years"
         return _render(figure, name="grades", label=label)
 
 
 def grades_chart(grades: GradeDistribution) -> str:
-    """Small multiples, one per domain: each year's agreed grades as a bar stacked by grade (best
-    at the bottom), in per cent of that year's grades. One bar per grade, domain and year."""
+    """Stacked bars grouped by domain, one per year (oldest first): each year's agreed grades of
+    the domain stacked by grade, best at the bottom, in per cent of that year's grades. Each grade
+    is one ``<g id="grades-bar-N">`` path holding a rectangle per domain and year with it."""
     if not grades.domains or not grades.years:
         return ""
     return _grades_svg(

@@ -41,6 +41,13 @@ def bars(svg: str, name: str) -> int:
     return len(re.findall(rf'id="{name}-bar-\d+"', svg))
 
 
+def rectangles(svg: str, group: str) -> int:
+    """The closed shapes of the path in the group with this id."""
+    found = re.search(rf'<g id="{group}">\s*<path[^>]* d="([^"]+)"', svg)
+    assert found, group
+    return found.group(1).count("z")
+
+
 def texts(root: ET.Element) -> list[str]:
     return [el.text or "" for el in root.iter(f"{SVG}text")]
 
@@ -79,8 +86,12 @@ def test_the_grades_chart_has_a_bar_per_grade_domain_and_year():
     )
     svg = charts.grades_chart(grades)
     words = texts(parsed(svg))
-    assert bars(svg, "grades") == 2 * 2 * 3  # grades x domains with grades x years
-    assert {"Voice", "Fathers", "Good", "Poor", "2023", "2025"} <= set(words)
+    # One path per grade, holding a rectangle per domain and year with that grade.
+    assert bars(svg, "grades") == 2
+    assert rectangles(svg, "grades-bar-0") == 3  # good: voice 2023 and 2025, fathers 2024
+    assert rectangles(svg, "grades-bar-1") == 2  # poor: voice 2024 and 2025
+    assert {"Voice", "Fathers", "Good", "Poor"} <= set(words)
+    assert "Each domain: one bar per year, 2023 to 2025, best grade at the bottom" in words
     assert "Never graded" not in words
 
 
