@@ -29,6 +29,7 @@ import os
 import platform
 import secrets
 import shutil
+import sqlite3
 import statistics
 import sys
 import tempfile
@@ -160,7 +161,7 @@ def benchmark(args: argparse.Namespace, where: str) -> None:
     partnership = result.partnership
     counts = ", ".join(f"{v} {k.replace('_', ' ')}" for k, v in result.counts.items())
     print(f"maqa trends benchmark on {where}")
-    version = getattr(connection, "pg_version", None) or connection.Database.sqlite_version
+    version = getattr(connection, "pg_version", None) or sqlite3.sqlite_version
     print(
         f"  {connection.vendor} {version}; Python {platform.python_version()}; "
         f"{os.cpu_count()} CPUs; {platform.machine()}; load average {os.getloadavg()[0]:.1f}"
