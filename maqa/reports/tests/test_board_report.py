@@ -250,3 +250,24 @@ def test_gathering_many_audits_at_once_gives_what_gather_gives_for_each(
         assert many[audit.pk] == gather(audit), audit.theme
     assert many[world[2].pk].organisations == ("Police",)
     assert many[world[1].pk].learning[0].found == ("Fathers not seen",)
+
+
+def test_what_people_typed_is_text_in_the_report_never_markup(personas, world):
+    from maqa.reports.render import board_report_html
+
+    point(world[2], S.WORRY, P.CONCERN, '<img src="http://example.org/x.png"> & <b>bold</b>',
+          position=5)  # fmt: skip
+    BriefingVersion.objects.filter(audit=world[2]).update(record=build_record(gather(world[2])))
+    action(personas, "<script>alert(1)</script>", org=personas.police_org,
+           due=datetime.date(2025, 1, 1), audit=world[2])  # fmt: skip
+    html = board_report_html(board_report_data(personas.partnership, today=TODAY))
+    assert (
+        "&lt;img src=&quot;http://example.org/x.png&quot;&gt; &amp; &lt;b&gt;bold&lt;/b&gt;" in html
+    )
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html
+    assert "<script" not in html and '<img src="http' not in html
+    # Each briefing's ids are its own: no id is used twice in the report.
+    import re
+
+    ids = re.findall(r'\bid="([^"]+)"', html)
+    assert len(ids) == len(set(ids))

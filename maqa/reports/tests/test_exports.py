@@ -331,3 +331,29 @@ def test_a_cell_that_could_run_as_a_formula_is_quoted_in_csv_and_xlsx(
         for cell in found:
             assert cell.data_type == "s"
             assert cell.value == "'" + text
+
+
+def test_the_exports_read_a_fixed_number_of_queries_however_many_rows(personas, world):
+    from maqa.reports.selectors import Filters, export_table
+
+    def queries(export):
+        from django.db import connection
+        from django.test.utils import CaptureQueriesContext
+
+        with CaptureQueriesContext(connection) as captured:
+            export_table(personas.admin, export, Filters())
+        return len(captured.captured_queries)
+
+    queries("findings")  # the person's roles are read once, then kept on the user
+    before = {export: queries(export) for export in ("findings", "grades", "actions")}
+    fathers = theme(personas, "fathers-male-carers")
+    for n in range(5):
+        point(world["newer"], S.WORRY, P.CONCERN, f"More {n}", themes=(fathers,)).resources.set(
+            [personas.resource]
+        )
+        action(personas, f"More {n}", org=personas.police_org, due=datetime.date(2026, 1, 1),
+               audit=world["newer"], themes=(fathers,), owner_person=personas.police)  # fmt: skip
+    grade(world["newer"], "Child B", "fathers", "good", "More")
+    after = {export: queries(export) for export in ("findings", "grades", "actions")}
+    assert after == before
+    assert after == {"findings": 3, "grades": 1, "actions": 2}
