@@ -25,12 +25,12 @@ from __future__ import annotations
 from collections import Counter, defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime, time, timedelta
 from typing import Any
 
-from django.db.models import Count, F, OuterRef, Q, Subquery
+from django.db.models import Case, Count, DateTimeField, F, Q, Value, When
 from django.db.models.fields.json import KT
-from django.db.models.functions import Coalesce, TruncDate
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from maqa.actions.models import Action
@@ -463,37 +463,51 @@ def returns_timeliness(
     end: date | None = None,
     today: date | None = None,
 ) -> list[TimelinessRow]:
-    """Returns on time, late, not submitted and not yet due, by agency (one query, counted in
-    SQL)."""
+    """Returns on time, late, not submitted and not yet due, by agency (three queries, the
+    returns counted in SQL)."""
     today = today or timezone.localdate()
     audits = (
         Audit.objects.filter(partnership=partnership, imported=False)
         .exclude(state=Audit.State.DRAFT)
         .filter(_in_period(start, end))
     )
-    extension = AgencyDeadline.objects.filter(
-        audit_id=OuterRef("audit_id"), organisation_id=OuterRef("organisation_id")
-    ).values("due_date")[:1]
+    due_dates = dict(audits.values_list("pk", "returns_due"))
+    extended = {
+        (audit_id, org_id): due
+        for audit_id, org_id, due in AgencyDeadline.objects.filter(
+            audit_id__in=list(due_dates)
+        ).values_list("audit_id", "organisation_id", "due_date")
+    }
+    zone = timezone.get_current_timezone()
+
+    def end_of(day: date) -> Value:
+        """The moment a day ends: midnight after it, in the partnership's time zone."""
+        moment = datetime.combine(day + timedelta(days=1), time.min, tzinfo=zone)
+        return Value(moment, output_field=DateTimeField())
+
+    # Each return's deadline, as the moment its due date ends: comparing it with submitted_at in
+    # SQL says "on time" without turning every submission time into a date in the time zone.
+    deadline = Case(
+        *[When(audit_id=a, organisation_id=o, then=end_of(d)) for (a, o), d in extended.items()],
+        *[When(audit_id=a, then=end_of(d)) for a, d in due_dates.items()],
+        output_field=DateTimeField(),
+    )
     done = Q(state__in=DONE_STATES)
-    # A return done without a time says nothing about timeliness and is left out.
+    start_of_today = datetime.combine(today, time.min, tzinfo=zone)
     rows = (
-        Return.objects.filter(audit__in=audits)
-        .annotate(
-            due=Coalesce(Subquery(extension), F("audit__returns_due")),
-            day=TruncDate("submitted_at"),  # in the partnership's time zone (settings.TIME_ZONE)
-        )
+        Return.objects.filter(audit_id__in=list(due_dates))
+        .annotate(deadline=deadline)
         .values_list("organisation_id", "organisation__short_name")
         .annotate(
-            on_time=Count("pk", filter=done & Q(day__lte=F("due"))),
-            late=Count("pk", filter=done & Q(day__gt=F("due"))),
-            not_submitted=Count("pk", filter=~done & Q(due__lt=today)),
-            not_yet_due=Count("pk", filter=~done & Q(due__gte=today)),
+            # A return done without a time says nothing about timeliness: in neither count.
+            on_time=Count("pk", filter=done & Q(submitted_at__lt=F("deadline"))),
+            late=Count("pk", filter=done & Q(submitted_at__gte=F("deadline"))),
+            not_submitted=Count("pk", filter=~done & Q(deadline__lte=start_of_today)),
+            not_yet_due=Count("pk", filter=~done & Q(deadline__gt=start_of_today)),
         )
         .order_by()
     )
-    result: dict[int, TimelinessRow] = {}
-    for _, agency, *figures in rows:
-        result[_] = TimelinessRow(agency, *figures)
+    result = {org_id: TimelinessRow(agency, *figures) for org_id, agency, *figures in rows}
     return sorted(result.values(), key=lambda row: row.agency.lower())
 
 

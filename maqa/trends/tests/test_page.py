@@ -58,6 +58,14 @@ def test_the_tables_carry_the_figures(client, personas, history):
     page = get(client, personas.admin)
     assert '<td class="govuk-table__cell">3 of 4</td>' in page  # fathers: a concern in 3 of 4
     assert "Police" in page and "100%" in page  # police over-optimistic in its one comparison
+    numbers = "".join(
+        f'<td class="govuk-table__cell govuk-table__cell--numeric">{n}</td>'
+        for n in (0, 1, 0, 0, 1)
+    )
+    assert (
+        '<th scope="row" class="govuk-table__header">Voice and lived experience of the child</th>'
+        f'<td class="govuk-table__cell">2024</td>{numbers}'
+    ) in page
 
 
 def test_agency_auditors_and_strangers_are_refused(client, personas, history):
