@@ -125,11 +125,12 @@ class FindingForm(GovukForm):
         # out of URLs and logs). Without JavaScript they show when the page is loaded or sent.
         fields["text"].widget.attrs.update({
             "hx-post": f"/audits/{audit.pk}/findings/suggest/",
-            "hx-trigger": "keyup changed delay:600ms, change",
+            "hx-trigger": "keyup changed delay:600ms, paste delay:600ms",
             "hx-target": "#theme-suggestions",
-            "hx-swap": "outerHTML",
+            "hx-swap": "innerHTML",
             "hx-include": "closest form",
-            "hx-sync": "this:replace",
+            # One request at a time for the form: a newer one (typing, Accept) replaces it.
+            "hx-sync": "closest form:replace",
         })  # fmt: skip
 
     def clean_themes(self) -> list[Theme]:

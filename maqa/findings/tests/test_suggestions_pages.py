@@ -95,7 +95,7 @@ def test_the_new_point_form_invites_writing_before_it_suggests(personas, audit):
 
     assert "Suggested themes" in page
     assert "Write the point to see the themes suggested for it." in page
-    assert 'hx-trigger="keyup changed delay:600ms, change"' in page
+    assert 'hx-trigger="keyup changed delay:600ms, paste delay:600ms"' in page
     assert partnership.method_line() in page
 
 

@@ -105,6 +105,7 @@ def test_an_accept_for_a_theme_not_offered_changes_nothing(admin, document, pers
     page = admin.get(f"/imports/{document.pk}/review/").content.decode()
     before = re.search(r"<p[^>]*data-chosen>(.*?)</p>", point_block(page, 0), re.S)
     away = Theme.objects.filter(partnership=personas.other_partnership).first()
+    assert away is not None
 
     response = admin.post(
         f"/imports/{document.pk}/review/", {**form_of(page), "accept": f"0:{away.pk}"}
