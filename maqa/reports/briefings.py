@@ -1,7 +1,7 @@
 """The briefing data of many audits at once, for the board report.
 
 ``gather_many(audits)`` gives for each audit exactly what ``maqa.findings.record.gather`` gives
-for one (a test holds them equal), in seven queries however many audits there are, instead of
+for one (a test holds them equal), in eight queries however many audits there are, instead of
 about seven per audit: the board report of a long history shows dozens of briefings.
 """
 
@@ -9,14 +9,45 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Sequence
+from typing import NamedTuple
 
-from django.db.models import Prefetch
+from django.db.models import QuerySet
 
 from maqa.audits.models import Audit, Case
 from maqa.findings.models import Finding, LearningTheme
 from maqa.findings.record import AuditData, ChildData, LinkData, ThemeData
 from maqa.organisations.models import Organisation, Resource
 from maqa.returns.models import Return
+
+
+class Point(NamedTuple):
+    pk: int
+    text: str
+
+
+class ResourceRow(NamedTuple):
+    pk: int
+    title: str
+    url: str
+
+
+def point_resources(findings: QuerySet[Finding]) -> dict[int, list[ResourceRow]]:
+    """{finding pk: its resources by title} for the findings, in two queries (Django's
+    prefetch_related costs a queryset per finding, too slow for thousands)."""
+    through = Finding.resources.through.objects.filter(finding__in=findings)
+    links = list(through.values_list("finding_id", "resource_id"))
+    rows = {
+        pk: ResourceRow(pk, title, url)
+        for pk, title, url in Resource.objects.filter(
+            pk__in={resource for _, resource in links}
+        ).values_list("pk", "title", "url")
+    }
+    found: dict[int, list[ResourceRow]] = defaultdict(list)
+    for finding, resource in links:
+        found[finding].append(rows[resource])
+    for listed in found.values():
+        listed.sort(key=lambda row: (row.title, row.pk))
+    return found
 
 
 def _point(text: str) -> str:
@@ -52,14 +83,14 @@ def gather_many(audits: Sequence[Audit]) -> dict[int, AuditData]:
     learning: dict[int, list[LearningTheme]] = defaultdict(list)
     for lt in LearningTheme.objects.filter(audit_id__in=ids).order_by("audit_id", "position", "pk"):
         learning[lt.audit_id].append(lt)
-    points: dict[tuple[int, str, int | None], list[Finding]] = defaultdict(list)
-    for point in (
+    points: dict[tuple[int, str, int | None], list[Point]] = defaultdict(list)
+    for pk, audit_id, section, lt_id, text in (
         Finding.objects.filter(audit_id__in=ids)
         .order_by("audit_id", "position", "pk")
-        .prefetch_related(Prefetch("resources", queryset=Resource.objects.order_by("title")))
+        .values_list("pk", "audit_id", "section", "learning_theme_id", "text")
     ):
-        points[(point.audit_id, point.section, point.learning_theme_id)].append(point)
-
+        points[(audit_id, section, lt_id)].append(Point(pk, text))
+    resources = point_resources(Finding.objects.filter(audit_id__in=ids))
     S = Finding.Section
     result: dict[int, AuditData] = {}
     for audit in audits:
@@ -74,7 +105,7 @@ def gather_many(audits: Sequence[Audit]) -> dict[int, AuditData]:
         links: list[LinkData] = []
         seen: set[int] = set()
         for point in [*worries, *good, *(p for _, f, a in themes for p in (*f, *a))]:
-            for resource in point.resources.all():
+            for resource in resources.get(point.pk, ()):
                 if resource.pk not in seen:
                     seen.add(resource.pk)
                     links.append(LinkData(title=resource.title, url=resource.url))

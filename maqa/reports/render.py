@@ -57,6 +57,7 @@ class Briefing:
 def _briefing_html(entry: BriefingEntry, number: int) -> SafeString:
     """The briefing's fragment one level down (title h3), without its masthead (the report's
     own names the partnership once), its ids made unique to this briefing in the report."""
+    assert entry.record is not None
     record = {key: value for key, value in entry.record.items() if key != "partnership"}
     html = render_html(record, standalone=False, top_heading=3)
     # Every value in it is escaped (a quote is &quot;), so only the template's own attributes match.
@@ -92,6 +93,7 @@ def board_report_context(data: BoardReportData, *, logo_src: str | None) -> dict
             )
             for domain in charts.domains_in(trends.grades)
         ],
+        "briefings_total": len(data.briefings) + len(data.earlier),
         "briefings": [
             Briefing(entry, _briefing_html(entry, n)) for n, entry in enumerate(data.briefings, 1)
         ],

@@ -10,6 +10,7 @@ No export holds a child's identifier: grades name the child by its reference ("C
 
 from __future__ import annotations
 
+from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
@@ -23,9 +24,10 @@ from maqa.audits.models import Audit
 from maqa.briefings.record import InvalidRecord, briefing_content
 from maqa.findings.models import BriefingVersion, Finding, PanelGrade, Theme
 from maqa.findings.record import build_record
-from maqa.organisations.models import Partnership, Resource
+from maqa.organisations.models import Partnership
 from maqa.reports import access
-from maqa.reports.briefings import gather_many
+from maqa.reports.briefings import gather_many, point_resources
+from maqa.returns.models import AuditToolVersion
 from maqa.trends.selectors import OPEN_ACTION_STATES, TrendsData, trends_data
 
 # --- the period -----------------------------------------------------------------------------
@@ -127,83 +129,112 @@ def _joined(names: list[str]) -> str:
     return "; ".join(dict.fromkeys(names))
 
 
-def _finding_key(point: Finding) -> tuple[Any, ...]:
-    group, within = SECTION_ORDER[Finding.Section(point.section)]
-    lt = point.learning_theme
-    return (
-        point.audit.panel_date,
-        point.audit_id,
-        group,
-        lt.position if lt else 0,
-        lt.pk if lt else 0,
-        within,
-        point.position,
-        point.pk,
+def _audit_date(panel_date: date, precision: str) -> date | str:
+    return panel_date.strftime("%Y-%m") if precision == "month" else panel_date
+
+
+def _theme_names(findings: QuerySet[Finding]) -> dict[int, list[tuple[str, str | None]]]:
+    """{finding pk: [(theme name, its parent's name or None), ...] by name} in two queries."""
+    links = list(
+        Finding.themes.through.objects.filter(finding__in=findings).values_list(
+            "finding_id", "theme_id"
+        )
     )
+    names = {
+        pk: (name, parent)
+        for pk, name, parent in Theme.objects.filter(
+            pk__in={theme for _, theme in links}
+        ).values_list("pk", "name", "parent__name")
+    }
+    found: dict[int, list[tuple[str, str | None]]] = defaultdict(list)
+    for finding, theme in links:
+        found[finding].append(names[theme])
+    for listed in found.values():
+        listed.sort()
+    return found
 
 
 def findings_table(user: AnyUser, filters: Filters) -> Table:
     """Every point of the findings of the audits the person may export, oldest audit first and
-    in the briefing's order within it. Four queries."""
-    points = (
-        Finding.objects.filter(audit__in=access.findings_audits(user))
-        .filter(_period(filters, "audit__panel_date"))
-        .select_related("audit", "learning_theme")
-        .prefetch_related(
-            Prefetch("themes", queryset=Theme.objects.select_related("parent").order_by("name")),
-            Prefetch("resources", queryset=Resource.objects.order_by("title")),
-        )
+    in the briefing's order within it. Five queries, read as plain values (thousands of rows)."""
+    findings = Finding.objects.filter(audit__in=access.findings_audits(user)).filter(
+        _period(filters, "audit__panel_date")
     )
     if filters.audit is not None:
-        points = points.filter(audit=filters.audit)
-    rows: list[tuple[object, ...]] = []
-    for point in sorted(points, key=_finding_key):
-        themes = list(point.themes.all())
-        rows.append(
+        findings = findings.filter(audit=filters.audit)
+    themes = _theme_names(findings)
+    resources = point_resources(findings)
+    keyed = []
+    for row in findings.values_list(
+        "pk", "audit_id", "audit__theme", "audit__panel_date", "audit__date_precision",
+        "section", "learning_theme_id", "learning_theme__title", "learning_theme__position",
+        "polarity", "text", "position",
+    ):  # fmt: skip
+        pk, audit_id, audit, day, precision, section, lt, title, lt_position = row[:9]
+        polarity, text, position = row[9:]
+        group, within = SECTION_ORDER[Finding.Section(section)]
+        key = (day, audit_id, group, lt_position or 0, lt or 0, within, position, pk)
+        point_themes = themes.get(pk, [])
+        keyed.append(
             (
-                point.audit.theme,
-                audit_date(point.audit),
-                point.get_section_display(),
-                point.learning_theme.title if point.learning_theme else "",
-                point.get_polarity_display(),
-                point.text,
-                _joined([(t.parent or t).name for t in themes]),
-                _joined([t.name for t in themes if t.parent is not None]),
-                _joined([r.title for r in point.resources.all()]),
+                key,
+                (
+                    audit,
+                    _audit_date(day, precision),
+                    Finding.Section(section).label,
+                    title or "",
+                    Finding.Polarity(polarity).label,
+                    text,
+                    _joined(sorted(parent or name for name, parent in point_themes)),
+                    _joined([name for name, parent in point_themes if parent is not None]),
+                    _joined([r.title for r in resources.get(pk, [])]),
+                ),
             )
         )
-    return Table(FINDINGS_HEADER, rows)
+    keyed.sort(key=lambda item: item[0])
+    return Table(FINDINGS_HEADER, [row for _, row in keyed])
 
 
 def grades_table(user: AnyUser, filters: Filters) -> Table:
     """The panel's agreed grades (not those still to agree) of the audits the person may
-    export, by audit, child and the tool's order of domains. One query."""
+    export, by audit, child and the tool's order of domains. Two queries: the grades as plain
+    values, and each audit's tool (its domains' titles and its grades' labels) once."""
     grades = (
         PanelGrade.objects.filter(audit__in=access.grades_audits(user))
         .exclude(grade="")
         .filter(_period(filters, "audit__panel_date"))
-        .select_related("audit__tool_version", "child")
     )
     if filters.audit is not None:
         grades = grades.filter(audit=filters.audit)
-    shown: list[tuple[tuple[Any, ...], tuple[object, ...]]] = []
-    for grade in grades:
-        definition = grade.audit.tool_version.definition
+    rows = list(
+        grades.values_list(
+            "audit_id", "audit__theme", "audit__panel_date", "audit__date_precision",
+            "audit__tool_version_id", "child__reference", "child__sample_order", "domain",
+            "grade", "rationale",
+        )
+    )  # fmt: skip
+    tools: dict[int, tuple[list[str], dict[str, str], dict[str, str]]] = {}
+    for pk, definition in AuditToolVersion.objects.filter(
+        pk__in={row[4] for row in rows}
+    ).values_list("pk", "definition"):
         domains = [d["key"] for d in definition["domains"]]
         titles = {d["key"]: d["title"] for d in definition["domains"]}
         labels = {g["value"]: g["label"] for g in definition["grade_scale"]["grades"]}
-        order = domains.index(grade.domain) if grade.domain in titles else len(domains)
-        key = (grade.audit.panel_date, grade.audit_id, grade.child.sample_order or 0, order)
+        tools[pk] = (domains, titles, labels)
+    shown: list[tuple[tuple[Any, ...], tuple[object, ...]]] = []
+    for audit_id, theme, day, precision, tool, child, order, domain, value, rationale in rows:
+        domains, titles, labels = tools[tool]
+        place = domains.index(domain) if domain in titles else len(domains)
         shown.append(
             (
-                key,
+                (day, audit_id, order or 0, place, domain),
                 (
-                    grade.audit.theme,
-                    audit_date(grade.audit),
-                    grade.child.reference,
-                    titles.get(grade.domain, grade.domain),
-                    labels.get(grade.grade, grade.grade),
-                    grade.rationale,
+                    theme,
+                    _audit_date(day, precision),
+                    child,
+                    titles.get(domain, domain),
+                    labels.get(value, value),
+                    rationale,
                 ),
             )
         )
@@ -280,7 +311,7 @@ class BriefingEntry:
     date_label: str
     imported: bool
     version: int | None
-    record: dict[str, Any]
+    record: dict[str, Any] | None  # None: an earlier briefing, listed but not reproduced
 
 
 @dataclass
@@ -292,6 +323,8 @@ class BoardReportData:
     trends: TrendsData
     overdue: list[OverdueAction]
     briefings: list[BriefingEntry] = field(default_factory=list)
+    # Older briefings of a long period, beyond MAX_BRIEFINGS: named, not reproduced.
+    earlier: list[BriefingEntry] = field(default_factory=list)
 
     @property
     def period(self) -> str:
@@ -334,8 +367,16 @@ def _valid(record: Any) -> bool:
     return True
 
 
-def period_briefings(partnership: Partnership, filters: Filters) -> list[BriefingEntry]:
-    """The briefings of the published, closed or imported audits of the period, oldest first.
+# The board report reproduces the briefings of the newest audits of the period only: a board
+# reads a year or two at a time, and a ten-year period would otherwise run to hundreds of pages.
+MAX_BRIEFINGS = 12
+
+
+def period_briefings(
+    partnership: Partnership, filters: Filters, *, limit: int | None = MAX_BRIEFINGS
+) -> list[BriefingEntry]:
+    """The briefings of the published, closed or imported audits of the period, oldest first;
+    those before the newest ``limit`` have no ``record`` (they are only named).
 
     Nine queries: the audits, their latest versions, and the findings (with what a briefing
     says of the sample) of those without one (maqa.reports.briefings.gather_many)."""
@@ -352,16 +393,20 @@ def period_briefings(partnership: Partnership, filters: Filters) -> list[Briefin
     ):
         if found.audit_id not in latest or found.number > latest[found.audit_id].number:
             latest[found.audit_id] = found
+    shown = {audit.pk for audit in (audits[-limit:] if limit is not None else audits)}
     published = {
-        pk: dict(version.record) for pk, version in latest.items() if _valid(version.record)
+        pk: dict(version.record)
+        for pk, version in latest.items()
+        if pk in shown and _valid(version.record)
     }
-    gathered = gather_many([audit for audit in audits if audit.pk not in published])
+    gathered = gather_many([a for a in audits if a.pk in shown and a.pk not in published])
     entries = []
     for audit in audits:
-        number: int | None
+        number = latest[audit.pk].number if audit.pk in latest else None
+        record: dict[str, Any] | None = None
         if audit.pk in published:
-            record, number = published[audit.pk], latest[audit.pk].number
-        else:
+            record = published[audit.pk]
+        elif audit.pk in shown:
             record, number = build_record(gathered[audit.pk]), None
         entries.append(
             BriefingEntry(
@@ -383,12 +428,15 @@ def board_report_data(
     start: date | None = None,
     end: date | None = None,
     today: date | None = None,
+    max_briefings: int | None = MAX_BRIEFINGS,
 ) -> BoardReportData:
     """Everything the board report shows for a partnership and a period (``None``: from the
     first audit, or to the last): the trends (maqa.trends.selectors.trends_data), the open
-    overdue actions, and the briefings of the period."""
+    overdue actions, and the briefings of the period (the newest MAX_BRIEFINGS reproduced, any
+    earlier ones named)."""
     today = today or timezone.localdate()
     filters = Filters(start=start, end=end)
+    briefings = period_briefings(partnership, filters, limit=max_briefings)
     return BoardReportData(
         partnership=partnership,
         start=start,
@@ -396,5 +444,6 @@ def board_report_data(
         today=today,
         trends=trends_data(partnership, start=start, end=end, today=today),
         overdue=overdue_actions(partnership, filters, today=today),
-        briefings=period_briefings(partnership, filters),
+        briefings=[entry for entry in briefings if entry.record is not None],
+        earlier=[entry for entry in briefings if entry.record is None],
     )

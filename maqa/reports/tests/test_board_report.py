@@ -94,7 +94,7 @@ def test_the_data_holds_the_callouts_actions_and_briefings_of_the_period(persona
         ("Domestic abuse", "2 September 2025"),
     ]
     assert data.briefings[0].version == 1
-    assert data.briefings[0].record["worries"] == ["Fathers were not invited (1)"]
+    assert (data.briefings[0].record or {})["worries"] == ["Fathers were not invited (1)"]
     assert data.period == "all audits"
 
 
@@ -122,7 +122,7 @@ def test_a_published_version_is_the_briefing_shown(personas, world):
     data = board_report_data(personas.partnership, today=TODAY)
     entry = data.briefings[1]
     assert (entry.theme, entry.version) == ("Neglect", 2)
-    assert entry.record["worries"] == ["Worry as published in version 2"]
+    assert (entry.record or {})["worries"] == ["Worry as published in version 2"]
 
 
 def test_an_imported_audit_without_a_version_shows_its_findings(personas, world):
@@ -132,8 +132,8 @@ def test_an_imported_audit_without_a_version_shows_its_findings(personas, world)
     Audit.objects.filter(pk=world[0].pk).update(imported=True, date_precision="month")
     entry = board_report_data(personas.partnership, today=TODAY).briefings[0]
     assert (entry.version, entry.imported, entry.date_label) == (None, True, "December 2023")
-    assert entry.record["worries"] == ["Fathers were not invited (1)"]
-    assert entry.record["good_practice"] == ["Children seen alone (1)"]
+    assert (entry.record or {})["worries"] == ["Fathers were not invited (1)"]
+    assert (entry.record or {})["good_practice"] == ["Children seen alone (1)"]
 
 
 def test_the_pdf_holds_the_callouts_the_actions_table_and_the_briefings(personas, world, tmp_path):
@@ -244,7 +244,7 @@ def test_gathering_many_audits_at_once_gives_what_gather_gives_for_each(
         state=Return.State.SUBMITTED
     )
     audits = list(Audit.objects.filter(pk__in=[a.pk for a in world]).select_related("partnership"))
-    with django_assert_max_num_queries(7):
+    with django_assert_max_num_queries(8):
         many = gather_many(audits)
     for audit in audits:
         assert many[audit.pk] == gather(audit), audit.theme
@@ -271,3 +271,21 @@ def test_what_people_typed_is_text_in_the_report_never_markup(personas, world):
 
     ids = re.findall(r'\bid="([^"]+)"', html)
     assert len(ids) == len(set(ids))
+
+
+def test_a_long_period_reproduces_the_newest_briefings_and_names_the_earlier(
+    personas, world, tmp_path
+):
+    data = board_report_data(personas.partnership, today=TODAY, max_briefings=2)
+    assert [(b.theme, b.version) for b in data.briefings] == [
+        ("Neglect", 1),
+        ("Domestic abuse", 1),
+    ]
+    assert [(b.theme, b.version, b.record) for b in data.earlier] == [
+        ("Pre-school children", 1, None)
+    ]
+    text = pdf_text(board_report_pdf(data), tmp_path)
+    assert "The period has 3 published audits. The briefings of the newest 2 follow" in text
+    assert "Pre-school children 7 December 2023 published, version 1" in text
+    assert "Fathers were not invited (1)" not in text
+    assert "Fathers were not invited (2)" in text and "Fathers were not invited (3)" in text
