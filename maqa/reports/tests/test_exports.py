@@ -133,7 +133,10 @@ def test_the_findings_xlsx_holds_the_same_rows_with_dates_as_dates(client, perso
     ]  # fmt: skip
     assert as_text == expected
     assert isinstance(rows[1][1], datetime.datetime)  # a real date cell
-    assert xlsx_sheet(response.content).title == "Findings"
+    sheet = xlsx_sheet(response.content)
+    assert sheet.title == "Findings"
+    assert sheet.freeze_panes == "A2"  # the header stays in view
+    assert sheet["A1"].font.b and not sheet["A2"].font.b
 
 
 def test_a_viewer_gets_only_published_findings(client, personas, world):
