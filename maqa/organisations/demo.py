@@ -110,6 +110,9 @@ def demo_load() -> Partnership:
 
         demo_published_load(partnership=partnership, password=DEMO_PASSWORD)
         demo_audit_load(partnership=partnership, password=DEMO_PASSWORD)
+        from maqa.audits.demo_history import demo_history_load
+
+        demo_history_load(partnership=partnership)  # past audits, for the trends pages
         if created:
             audit_record(
                 action=AuditEvent.Action.CREATED,
