@@ -6,9 +6,14 @@ retired theme for its successor) plus the names and definitions of its taxonomy 
 database. Keywords are left out: they were written from coded findings, so they would flatter the
 suggestions (see docs/theme-suggestions.md).
 
-Training takes from a fraction of a second (TF-IDF, a few hundred findings) to several seconds
-(embeddings, thousands), so the trained suggester is kept in this process and reused until the
-partnership's coding or taxonomy changes. Each request checks that cheaply, with two small
+Training has two parts: fitting the scorer (a fraction of a second for a few hundred findings)
+and choosing the thresholds that decide which suggestions are recommended, by cross-validation
+over the partnership's audits (one fit per audit: seconds once there are years of coding). A
+request never waits for the second part: when the coding has changed, the request refits the
+scorer with the thresholds chosen last time (or the defaults, the first time in a process) and a
+background thread chooses new thresholds and swaps the result in when done (``calibrate_sync``
+or ``wait_for_calibration`` make tests deterministic). The trained suggester is kept in this
+process and reused until the partnership's coding or taxonomy changes. Each request checks that cheaply, with two small
 queries: the count, highest id and sum of versions of its coded findings (a point's version goes
 up whenever it is saved, and every save through maqa.findings.services does that), and a digest
 of its themes. A change made outside the services without a new version (a direct database edit)
@@ -31,7 +36,7 @@ from django.db.models import Count, Exists, Max, OuterRef, Sum
 from maqa.findings.models import Finding, Theme
 from maqa.organisations.models import Partnership
 from maqa.themes import taxonomy as tx
-from maqa.themes.suggest import Suggester
+from maqa.themes.suggest import Suggester, Thresholds
 
 #: The most recent coded findings learnt from (more would make training slow, not better).
 MAX_EXAMPLES = 2000
@@ -73,10 +78,14 @@ class _Trained:
     suggester: Suggester
     themes: dict[str, Theme]  # active top-level themes by slug
     built: float
+    calibrated: bool = False  # thresholds chosen by cross-validation on these very examples
 
 
 _cache: dict[int, _Trained] = {}
 _lock = threading.Lock()
+_calibrating: dict[int, threading.Thread] = {}
+#: Choose thresholds in the request instead of a background thread (tests that need them).
+calibrate_sync = False
 
 
 def _coded_findings(partnership: Partnership) -> object:
@@ -174,24 +183,75 @@ def _trained(partnership: Partnership) -> _Trained | None:
     key = (*_coding_key(partnership), _themes_digest(themes))
     with _lock:
         cached = _cache.get(partnership.pk)
-        if cached and cached.key == key and time.monotonic() - cached.built < MAX_AGE:
+        if (
+            cached
+            and cached.key == key
+            and time.monotonic() - cached.built < MAX_AGE
+            and (cached.calibrated or partnership.pk in _calibrating)
+        ):
             return cached
         by_slug = {t.slug: t for t in themes}
         taxonomy = _taxonomy(themes)
         if not taxonomy.active:
             return None
         examples, groups = _examples(partnership, by_slug)
-        suggester = Suggester("auto", keywords=False).fit(
-            examples, taxonomy, groups=groups if len(set(groups)) >= 3 else None
-        )
-        trained = _Trained(
-            key=key,
-            suggester=suggester,
-            themes={t.slug: t for t in themes if t.parent_id is None and not t.retired},
-            built=time.monotonic(),
-        )
+        tops = {t.slug: t for t in themes if t.parent_id is None and not t.retired}
+        fit_groups = groups if len(set(groups)) >= 3 else None
+        if calibrate_sync:
+            suggester = Suggester("auto", keywords=False).fit(examples, taxonomy, fit_groups)
+            trained = _Trained(key, suggester, tops, time.monotonic(), calibrated=True)
+        else:
+            # The thresholds of the last calibration (or the defaults) until the thread is done.
+            earlier: Thresholds | None = cached.suggester.thresholds if cached else None
+            suggester = Suggester("auto", keywords=False)
+            suggester.fit(
+                examples, taxonomy, fit_groups, thresholds=earlier or suggester.thresholds
+            )
+            trained = _Trained(key, suggester, tops, time.monotonic())
         _cache[partnership.pk] = trained
-        return trained
+    if not trained.calibrated:
+        _calibrate_later(partnership.pk, trained, examples, taxonomy, fit_groups)
+    return trained
+
+
+def _calibrate_later(
+    pk: int,
+    trained: _Trained,
+    examples: list[tuple[str, str | None, list[str]]],
+    taxonomy: tx.Taxonomy,
+    groups: list[str] | None,
+) -> None:
+    """Fit with cross-validated thresholds in a thread (CPU only: no database), then put the
+    result in the cache if the coding has not changed meanwhile. One thread per partnership; a
+    newer change is calibrated by the next request after this one ends."""
+
+    def run() -> None:
+        try:
+            suggester = Suggester("auto", keywords=False).fit(examples, taxonomy, groups)
+            with _lock:
+                current = _cache.get(pk)
+                if current is not None and current.key == trained.key:
+                    _cache[pk] = _Trained(
+                        trained.key, suggester, trained.themes, trained.built, calibrated=True
+                    )
+        finally:
+            with _lock:
+                _calibrating.pop(pk, None)
+
+    with _lock:
+        if pk in _calibrating:
+            return
+        thread = threading.Thread(target=run, name=f"maqa-suggest-calibrate-{pk}", daemon=True)
+        _calibrating[pk] = thread
+    thread.start()
+
+
+def wait_for_calibration(timeout: float = 120.0) -> None:
+    """Wait for background calibrations of this process to end (tests; the benchmark)."""
+    with _lock:
+        threads = list(_calibrating.values())
+    for thread in threads:
+        thread.join(timeout)
 
 
 def forget(partnership: Partnership | None = None) -> None:

@@ -352,11 +352,14 @@ class Suggester:
         examples: Sequence[Example],
         taxonomy: Taxonomy,
         groups: Sequence[str] | None = None,
+        thresholds: Thresholds | None = None,
     ) -> Suggester:
         """Learn from coded findings (may be empty: then from the taxonomy alone).
 
         ``groups`` (optional, one per example, e.g. the briefing a finding comes from) makes
-        the threshold cross-validation leave one group out, like the evaluation does."""
+        the threshold cross-validation leave one group out, like the evaluation does.
+        ``thresholds`` skips that cross-validation (the slow part of fitting: one fit per fold)
+        and uses the given ones, e.g. those of an earlier fit on nearly the same examples."""
         started = time.perf_counter()
         self.classes = [t.slug for t in taxonomy.active]
         index = {slug: i for i, slug in enumerate(self.classes)}
@@ -394,8 +397,10 @@ class Suggester:
             by_text = dict(zip(d_texts, d_vec, strict=True))
             cv_vec = np.array([by_text[t] for t in cv_texts])  # a subset of d_texts
         self._example_texts, self._example_labels = texts, labels
-        self.thresholds = self._cross_validate(
-            texts, labels, ex_vec, groups, (cv_texts, cv_labels, cv_vec)
+        self.thresholds = (
+            thresholds
+            if thresholds is not None
+            else self._cross_validate(texts, labels, ex_vec, groups, (cv_texts, cv_labels, cv_vec))
         )
         self._scorer = self._build(list(range(len(texts))), ex_vec, (d_texts, d_labels, d_vec))
         self.n_examples = len(texts)

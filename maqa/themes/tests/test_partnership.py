@@ -34,9 +34,14 @@ def keystore(settings, tmp_path):
 
 
 @pytest.fixture(autouse=True)
-def fresh_cache():
+def fresh_cache(monkeypatch):
+    # Thresholds chosen in the request, so each test sees one trained suggester per coding; the
+    # background calibration has its own test below.
+    monkeypatch.setattr(p, "calibrate_sync", True)
+    p.wait_for_calibration()
     p.forget()
     yield
+    p.wait_for_calibration()
     p.forget()
 
 
@@ -207,3 +212,36 @@ def test_a_warm_request_costs_two_small_queries(personas, audit):
         p.suggestions_for(partnership=personas.partnership, texts=["The quorvex meeting"])
 
     assert len(captured) == 2
+
+
+def test_a_request_does_not_wait_for_the_thresholds_they_are_chosen_in_the_background(
+    personas, monkeypatch
+):
+    """Choosing thresholds cross-validates over the audits (seconds once there are years of
+    coding): a request refits the scorer with the thresholds of the last calibration (the
+    defaults the first time) and a thread swaps in the calibrated suggester."""
+    monkeypatch.setattr(p, "calibrate_sync", False)
+    audits = [make_audit(personas, state="panel") for _ in range(3)]
+    texts = [f"{text} (visit {n})" for n in range(4) for text in LEARNT]  # 24: enough to calibrate
+    for n, text in enumerate(texts):
+        code(personas, audits[n % 3], text, "direct-work")
+
+    p.suggestions_for(partnership=personas.partnership, texts=["x y"])
+    first = p._cache[personas.partnership.pk]
+    assert not first.calibrated
+    assert first.suggester.thresholds.source == "defaults"
+
+    p.wait_for_calibration()
+    calibrated = p._cache[personas.partnership.pk]
+    assert calibrated.calibrated and calibrated.key == first.key
+    assert calibrated.suggester.thresholds.source != "defaults"
+
+    code(personas, audits[0], "The quorvex meeting was cancelled twice", "direct-work")
+    p.suggestions_for(partnership=personas.partnership, texts=["x y"])
+    quick = p._cache[personas.partnership.pk]
+    assert not quick.calibrated and quick.key != first.key
+    assert quick.suggester.thresholds == calibrated.suggester.thresholds  # reused meanwhile
+    assert quick.suggester.n_examples == len(texts) + 1
+
+    p.wait_for_calibration()
+    assert p._cache[personas.partnership.pk].calibrated
