@@ -272,8 +272,16 @@ def _recurrence_svg(
         handles.append(
             Line2D([], [], color=STRENGTH, marker="o", linestyle="", label="Strengths noted")
         )
-        ax.legend(
-            handles=handles, loc="lower left", bbox_to_anchor=(0, 1.0), ncols=5, frameon=False
+        # The legend belongs to the figure, from its left edge: anchored to the axes (right of
+        # the theme names) its five entries ran past the figure's right edge and were clipped.
+        figure.legend(
+            handles=handles,
+            loc="upper left",
+            bbox_to_anchor=(0.01, 1.0),
+            ncols=5,
+            frameon=False,
+            handletextpad=0.4,
+            columnspacing=1.0,
         )
         label = f"Themes by audit, {len(rows)} themes across {len(audits)} audits"
         return _render(figure, name="recurrence", label=label)
