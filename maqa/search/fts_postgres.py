@@ -12,7 +12,7 @@ from typing import Any
 from django.db import connection
 
 from maqa.search.query import ParsedQuery
-from maqa.search.types import Hit
+from maqa.search.types import COUNT_CAP, Hit
 
 OPEN, CLOSE = "\x02", "\x03"
 HEADLINE = f'StartSel="{OPEN}", StopSel="{CLOSE}", MaxWords=35, MinWords=15, ShortWord=0'
@@ -42,17 +42,28 @@ def ranked(
     any_word: bool = False,
 ) -> tuple[list[Hit], int]:
     expression, query_params = tsquery(query, any_word=any_word)
-    base = f"FROM search_searchdocument d, (SELECT {expression} AS q) AS tq WHERE d.tsv @@ q AND ({where})"
+    base = (
+        f"FROM search_searchdocument d, (SELECT {expression} AS q) AS tq "
+        f"WHERE d.tsv @@ q AND ({where})"
+    )
     with connection.cursor() as cursor:
+        # One scan ranks and counts: PostgreSQL reads every match to rank it anyway, so the
+        # window count costs nothing more (a second, counting query would scan again).
         cursor.execute(
-            f"SELECT d.id, d.kind, d.object_id, d.audit_id, ts_rank(d.tsv, q) AS rank "
-            f"{base} ORDER BY rank DESC, d.id LIMIT %s OFFSET %s",
+            f"SELECT d.id, d.kind, d.object_id, d.audit_id, ts_rank(d.tsv, q) AS rank, "
+            f"count(*) OVER () {base} ORDER BY rank DESC, d.id LIMIT %s OFFSET %s",
             [*query_params, *params, limit, offset],
         )
-        hits = [Hit(r[0], r[1], r[2], r[3], float(r[4])) for r in cursor.fetchall()]
-        if offset == 0 and len(hits) < limit:
-            return hits, len(hits)
-        cursor.execute(f"SELECT count(*) {base}", [*query_params, *params])
+        rows = cursor.fetchall()
+        hits = [Hit(r[0], r[1], r[2], r[3], float(r[4])) for r in rows]
+        if rows:
+            return hits, min(int(rows[0][5]), COUNT_CAP + 1)
+        if offset == 0:
+            return hits, 0
+        cursor.execute(
+            f"SELECT count(*) FROM (SELECT 1 {base} LIMIT %s) AS capped",
+            [*query_params, *params, COUNT_CAP + 1],
+        )
         row = cursor.fetchone()
     return hits, int(row[0]) if row else 0
 

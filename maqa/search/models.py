@@ -26,6 +26,9 @@ class SearchDocument(models.Model):
     audit_id = models.BigIntegerField(null=True)
     title = models.TextField(blank=True)
     body = models.TextField(blank=True)
+    # A finding's polarity, copied so that the polarity filter needs no join ('' for the other
+    # kinds; a database default, because the triggers leave it out for them).
+    polarity = models.CharField(max_length=10, blank=True, db_default="")
 
     class Meta:
         constraints = [

@@ -19,6 +19,7 @@ from __future__ import annotations
 from django.db.backends.base.base import BaseDatabaseWrapper
 
 DOC = "search_searchdocument"
+COLUMNS = ("kind", "object_id", "partnership_id", "audit_id", "title", "body", "polarity")
 FTS = "search_fts"
 
 # (kind, source table, trigger name stem)
@@ -48,8 +49,8 @@ def _action_body(row: str) -> str:
 def rebuild_statements(vendor: str) -> list[str]:
     """Fill the documents from the sources (the caller has emptied them)."""
     return [
-        f"INSERT INTO {DOC} (kind, object_id, partnership_id, audit_id, title, body) "
-        "SELECT 'finding', f.id, a.partnership_id, f.audit_id, '', f.text "
+        f"INSERT INTO {DOC} (kind, object_id, partnership_id, audit_id, title, body, polarity) "
+        "SELECT 'finding', f.id, a.partnership_id, f.audit_id, '', f.text, f.polarity "
         "FROM findings_finding f JOIN audits_audit a ON a.id = f.audit_id",
         f"INSERT INTO {DOC} (kind, object_id, partnership_id, audit_id, title, body) "
         f"SELECT 'briefing', x.id, x.partnership_id, x.id, x.theme, "
@@ -72,6 +73,9 @@ def _sqlite_trigger(name: str, event: str, table: str, body: str) -> str:
 
 def sqlite_statements() -> list[str]:
     ins = f"INSERT INTO {DOC} (kind, object_id, partnership_id, audit_id, title, body)"
+    ins_finding = (
+        f"INSERT INTO {DOC} (kind, object_id, partnership_id, audit_id, title, body, polarity)"
+    )
     briefing_new = _briefing_body("NEW.audit_id", vendor="sqlite")
     briefing_old = _briefing_body("OLD.audit_id", vendor="sqlite")
     t = _sqlite_trigger
@@ -91,10 +95,10 @@ def sqlite_statements() -> list[str]:
           f"INSERT INTO {FTS} (rowid, title, body) VALUES (NEW.id, NEW.title, NEW.body)"),
         # findings
         t("search_finding_ai", "AFTER INSERT", "findings_finding",
-          f"{ins} SELECT 'finding', NEW.id, a.partnership_id, NEW.audit_id, '', NEW.text "
-          "FROM audits_audit a WHERE a.id = NEW.audit_id"),
-        t("search_finding_au", "AFTER UPDATE OF text, audit_id", "findings_finding",
-          f"UPDATE {DOC} SET body = NEW.text, audit_id = NEW.audit_id "
+          f"{ins_finding} SELECT 'finding', NEW.id, a.partnership_id, NEW.audit_id, '', "
+          "NEW.text, NEW.polarity FROM audits_audit a WHERE a.id = NEW.audit_id"),
+        t("search_finding_au", "AFTER UPDATE OF text, audit_id, polarity", "findings_finding",
+          f"UPDATE {DOC} SET body = NEW.text, audit_id = NEW.audit_id, polarity = NEW.polarity "
           "WHERE kind = 'finding' AND object_id = NEW.id"),
         t("search_finding_ad", "AFTER DELETE", "findings_finding",
           f"DELETE FROM {DOC} WHERE kind = 'finding' AND object_id = OLD.id"),
@@ -187,11 +191,14 @@ def postgres_statements() -> list[str]:
         "setweight(to_tsvector('english', coalesce(body, '')), 'B')) STORED",
         f"CREATE INDEX IF NOT EXISTS search_doc_tsv ON {DOC} USING GIN (tsv)",
         *_pg_function(
-            "search_finding_sync", "findings_finding", "text, audit_id",
-            gone("finding") + upsert.format(
-                values="SELECT 'finding', NEW.id, a.partnership_id, NEW.audit_id, '', NEW.text "
-                "FROM audits_audit a WHERE a.id = NEW.audit_id"
-            ) + " RETURN NEW;",
+            "search_finding_sync", "findings_finding", "text, audit_id, polarity",
+            gone("finding")
+            + f"INSERT INTO {DOC} (kind, object_id, partnership_id, audit_id, title, body, "
+            "polarity) SELECT 'finding', NEW.id, a.partnership_id, NEW.audit_id, '', NEW.text, "
+            "NEW.polarity FROM audits_audit a WHERE a.id = NEW.audit_id "
+            "ON CONFLICT (kind, object_id) DO UPDATE SET partnership_id = EXCLUDED.partnership_id, "
+            "audit_id = EXCLUDED.audit_id, body = EXCLUDED.body, polarity = EXCLUDED.polarity; "
+            "RETURN NEW;",
         ),
         *_pg_function(
             "search_audit_sync", "audits_audit", "theme, aim",
@@ -244,18 +251,37 @@ def missing_triggers(connection: BaseDatabaseWrapper) -> list[str]:
     return []
 
 
-def install(connection: BaseDatabaseWrapper) -> bool:
-    """Create what is missing (idempotent). Returns whether the index had to be rebuilt."""
+def drop_sqlite_triggers(connection: BaseDatabaseWrapper) -> None:
+    """Before a migration alters the index table on SQLite: Django rebuilds the table under
+    another name and renames it, which SQLite refuses while triggers name the table."""
+    if connection.vendor != "sqlite":
+        return
+    with connection.cursor() as cursor:
+        for name in SQLITE_TRIGGERS:
+            cursor.execute(f"DROP TRIGGER IF EXISTS {name}")
+
+
+def install(connection: BaseDatabaseWrapper, *, replace: bool = False) -> bool:
+    """Create what is missing (idempotent). Returns whether the index had to be rebuilt.
+
+    ``replace`` drops the triggers first and so installs this version of every one (a migration
+    that changes a trigger calls it so)."""
     if connection.vendor not in ("sqlite", "postgresql"):
         return False
     tables = set(connection.introspection.table_names())
     if not {DOC, *(table for _, table, _ in SOURCES)} <= tables:
         return False  # a partial migrate: the next full one installs it
+    with connection.cursor() as cursor:
+        columns = {c.name for c in connection.introspection.get_table_description(cursor, DOC)}
+    if not set(COLUMNS) <= columns:
+        return False  # before the migration adding a column the triggers write
     missing = missing_triggers(connection)
-    if not missing:
+    if not missing and not replace:
         return False
     statements = sqlite_statements() if connection.vendor == "sqlite" else postgres_statements()
     with connection.cursor() as cursor:
+        if replace:
+            drop_sqlite_triggers(connection)
         for statement in statements:
             cursor.execute(statement)
     rebuild(connection)
@@ -272,7 +298,8 @@ def rebuild(connection: BaseDatabaseWrapper) -> int:
             cursor.execute(f"INSERT INTO {FTS} ({FTS}) VALUES ('delete-all')")
             cursor.execute(sqlite_statements()[2])  # the delete trigger again
         else:
-            cursor.execute(f"DELETE FROM {DOC}")
+            # TRUNCATE, not DELETE: no dead rows left for VACUUM (a seq scan reads them too).
+            cursor.execute(f"TRUNCATE {DOC}")
         for statement in rebuild_statements(connection.vendor):
             cursor.execute(statement)
         if connection.vendor == "sqlite":

@@ -23,27 +23,25 @@ actions, the owner agency; resources are left out).
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
 from django.db import connection
-from django.db.models import Q, QuerySet
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
-from maqa.accounts.access import AnyUser, is_partnership_admin, roles_of
-from maqa.accounts.models import Role, User
-from maqa.actions.access import actions_visible_to
+from maqa.accounts.access import AnyUser
+from maqa.accounts.models import User
 from maqa.actions.models import Action
-from maqa.audits.access import PANEL_STATES
 from maqa.audits.models import Audit
-from maqa.findings.models import Finding, Theme
+from maqa.findings.models import Finding
 from maqa.organisations.models import Resource
 from maqa.search import fts_postgres, fts_sqlite
 from maqa.search.query import ParsedQuery, parse_query
-from maqa.search.types import Hit
+from maqa.search.types import COUNT_CAP, Hit
+from maqa.search.visibility import Filters, audit_sets, visibility_sql
 
 KINDS = ("finding", "briefing", "resource", "action")
 KIND_LABELS = {"finding": "Finding", "briefing": "Briefing", "resource": "Resource",
@@ -97,6 +95,17 @@ class SearchResults:
     def has_next(self) -> bool:
         return self.offset + len(self.results) < self.total
 
+    @property
+    def more_than_cap(self) -> bool:
+        """The matches were counted only up to COUNT_CAP + 1: say "more than 1,000"."""
+        return self.total > COUNT_CAP
+
+    @property
+    def total_label(self) -> str:
+        if self.more_than_cap:
+            return f"more than {COUNT_CAP:,} results"
+        return f"{self.total:,} result" + ("" if self.total == 1 else "s")
+
 
 def _backend() -> Any:
     return fts_postgres if connection.vendor == "postgresql" else fts_sqlite
@@ -105,146 +114,6 @@ def _backend() -> Any:
 def search_mode() -> str:
     """Which matching runs here, said on the page and by the command."""
     return FULL_TEXT
-
-
-# --- who sees what, with the filters ----------------------------------------------------------
-
-
-def _theme_ids(user: User, slugs: Sequence[str]) -> list[int]:
-    themes = Theme.objects.filter(partnership_id=user.partnership_id)
-    return list(
-        themes.filter(Q(slug__in=slugs) | Q(parent__slug__in=slugs)).values_list("pk", flat=True)
-    )
-
-
-def _audit_filters(audits: QuerySet[Audit], year: int | None, agency: int | None) -> Any:
-    if year is not None:
-        audits = audits.filter(panel_date__year=year)
-    if agency is not None:
-        audits = audits.filter(agencies=agency)
-    return audits
-
-
-def finding_audits(user: User) -> QuerySet[Audit] | None:
-    """Audits whose findings the person finds through search (None: none at all)."""
-    audits = Audit.objects.filter(partnership_id=user.partnership_id)
-    if is_partnership_admin(user):
-        return audits.filter(state__in=PANEL_STATES)
-    roles = roles_of(user)
-    conditions: list[Q] = []
-    if Role.PANEL_MEMBER in roles:
-        conditions.append(Q(panel_members=user, state__in=PANEL_STATES))
-    if Role.VIEWER in roles:
-        conditions.append(Q(state__in=VERSION_STATES))
-    if not conditions:
-        return None
-    condition = conditions[0]
-    for extra in conditions[1:]:
-        condition |= extra
-    return audits.filter(condition)
-
-
-def briefing_audits(user: User) -> QuerySet[Audit] | None:
-    audits = Audit.objects.filter(partnership_id=user.partnership_id, state__in=VERSION_STATES)
-    roles = roles_of(user)
-    if is_partnership_admin(user) or Role.VIEWER in roles:
-        return audits
-    if Role.PANEL_MEMBER in roles:
-        return audits.filter(panel_members=user)
-    return None
-
-
-def _findings_page_audit_ids(user: User) -> set[int] | None:
-    """Audits whose findings page opens for the person (None: every one they find)."""
-    if is_partnership_admin(user):
-        return None
-    if Role.PANEL_MEMBER not in roles_of(user):
-        return set()
-    return set(
-        Audit.objects.filter(panel_members=user, state__in=PANEL_STATES).values_list(
-            "pk", flat=True
-        )
-    )
-
-
-@dataclass(frozen=True)
-class Filters:
-    themes: tuple[str, ...] = ()
-    polarity: str | None = None
-    year: int | None = None
-    agency: int | None = None
-
-
-def visible_objects(
-    user: User, kinds: Iterable[str], filters: Filters
-) -> dict[str, QuerySet[Any] | list[int]]:
-    """For each kind, the objects that may appear: a queryset (or a short list of pks)."""
-    wanted = set(kinds)
-    theme_ids = _theme_ids(user, filters.themes) if filters.themes else None
-    if theme_ids is not None and not theme_ids:
-        return {}
-    out: dict[str, QuerySet[Any] | list[int]] = {}
-    audits = finding_audits(user)
-    if "finding" in wanted and audits is not None:
-        findings = Finding.objects.filter(
-            audit__in=_audit_filters(audits, filters.year, filters.agency)
-        )
-        if theme_ids is not None:
-            findings = findings.filter(themes__in=theme_ids)
-        if filters.polarity:
-            findings = findings.filter(polarity=filters.polarity)
-        out["finding"] = findings
-    if filters.polarity:
-        return out  # polarity is a finding's
-    briefings = briefing_audits(user)
-    if "briefing" in wanted and briefings is not None:
-        briefings = _audit_filters(briefings, filters.year, filters.agency)
-        if theme_ids is not None:
-            briefings = briefings.filter(
-                pk__in=Finding.objects.filter(themes__in=theme_ids).values("audit_id")
-            )
-        out["briefing"] = briefings
-    if "resource" in wanted and filters.year is None and filters.agency is None:
-        resources = Resource.objects.filter(partnership_id=user.partnership_id)
-        if filters.themes:
-            slugs = set(Theme.objects.filter(pk__in=theme_ids or []).values_list("slug", flat=True))
-            out["resource"] = [
-                pk for pk, themes in resources.values_list("pk", "themes")
-                if set(themes or []) & slugs
-            ]  # fmt: skip
-        else:
-            out["resource"] = resources
-    if "action" in wanted:
-        actions = actions_visible_to(user)
-        if theme_ids is not None:
-            actions = actions.filter(themes__in=theme_ids)
-        if filters.year is not None:
-            actions = actions.filter(audit__panel_date__year=filters.year)
-        if filters.agency is not None:
-            actions = actions.filter(owner_organisation_id=filters.agency)
-        out["action"] = actions
-    return out
-
-
-def visibility_sql(
-    user: User, kinds: Iterable[str], filters: Filters
-) -> tuple[str, list[Any]] | None:
-    """A condition on the index row ``d``: of the person's partnership and a visible object."""
-    parts: list[str] = []
-    params: list[Any] = [user.partnership_id]
-    for kind, objects in visible_objects(user, kinds, filters).items():
-        if isinstance(objects, list):
-            if not objects:
-                continue
-            parts.append(f"(d.kind = %s AND d.object_id IN ({', '.join(['%s'] * len(objects))}))")
-            params += [kind, *objects]
-            continue
-        sql, sub_params = objects.order_by().values("pk").query.sql_with_params()
-        parts.append(f"(d.kind = %s AND d.object_id IN ({sql}))")
-        params += [kind, *sub_params]
-    if not parts:
-        return None
-    return "d.partnership_id = %s AND (" + " OR ".join(parts) + ")", params
 
 
 # --- the search -------------------------------------------------------------------------------
@@ -273,14 +142,15 @@ def search(
     if parsed.is_empty or not isinstance(user, User) or not user.is_active or not chosen:
         return empty
     filters = Filters(tuple(themes), polarity or None, year, agency)
-    condition = visibility_sql(user, chosen, filters)
+    audits = audit_sets(user, filters)
+    condition = visibility_sql(user, chosen, filters, audits)
     if condition is None:
         return empty
     where, params = condition
     backend = _backend()
     hits, total = backend.ranked(parsed, where, params, limit=limit, offset=offset)
     marked = backend.snippets(parsed, [h.doc_id for h in hits])
-    results = _results(user, hits, marked)
+    results = _results(user, hits, marked, audits.findings_page)
     return SearchResults(parsed, results, total, limit, offset, mode, chosen)
 
 
@@ -318,34 +188,56 @@ def _date_label(audit: Audit) -> str:
     return f"{audit.panel_date.day} {audit.panel_date:%B %Y}"
 
 
-def _top_themes(themes: Iterable[Theme]) -> list[str]:
-    names = [(t.parent.name if t.parent_id and t.parent else t.name) for t in themes]
-    return list(dict.fromkeys(names))
+def _top_theme_names(through: Any, key: str, ids: list[int]) -> dict[int, list[str]]:
+    """Each object's themes as their top-level names (a sub-theme shows as its parent), in the
+    themes' order: one query over the many-to-many table."""
+    if not ids:
+        return {}
+    rows = (
+        through.objects.filter(**{f"{key}__in": ids})
+        .order_by("theme__slug")
+        .values_list(key, "theme__name", "theme__parent__name")
+    )
+    names: dict[int, list[str]] = {}
+    for pk, name, parent in rows:
+        top = parent or name
+        if top not in names.setdefault(pk, []):
+            names[pk].append(top)
+    return names
 
 
-def _results(user: User, hits: list[Hit], marked: dict[int, str]) -> list[SearchResult]:
+def _results(
+    user: User, hits: list[Hit], marked: dict[int, str], page_audits: set[int] | None
+) -> list[SearchResult]:
     by_kind: dict[str, list[int]] = {}
     for hit in hits:
         by_kind.setdefault(hit.kind, []).append(hit.object_id)
-    findings = Finding.objects.select_related("audit").prefetch_related("themes__parent")
+    # Few queries, whatever the page holds: each kind's rows, and the themes in one go. No
+    # ordering (the hits give it): compiling the models' default orderings cost more than the
+    # queries themselves.
     found: dict[tuple[str, int], Any] = {}
-    for f in findings.filter(pk__in=by_kind.get("finding", [])):
+    finding_ids = by_kind.get("finding", [])
+    for f in Finding.objects.select_related("audit").filter(pk__in=finding_ids).order_by():
         found["finding", f.pk] = f
-    for a in Audit.objects.filter(pk__in=by_kind.get("briefing", [])):
+    for a in Audit.objects.filter(pk__in=by_kind.get("briefing", [])).order_by():
         found["briefing", a.pk] = a
-    for r in Resource.objects.filter(pk__in=by_kind.get("resource", [])):
+    for r in Resource.objects.filter(pk__in=by_kind.get("resource", [])).order_by():
         found["resource", r.pk] = r
-    actions = Action.objects.select_related("audit").prefetch_related("themes__parent")
-    for x in actions.filter(pk__in=by_kind.get("action", [])):
+    action_ids = by_kind.get("action", [])
+    for x in Action.objects.select_related("audit").filter(pk__in=action_ids).order_by():
         found["action", x.pk] = x
-    page_audits = _findings_page_audit_ids(user) if "finding" in by_kind else set()
+    themes = {
+        "finding": _top_theme_names(Finding.themes.through, "finding_id", finding_ids),
+        "action": _top_theme_names(Action.themes.through, "action_id", action_ids),
+    }
     results = []
     for hit in hits:
         obj = found.get((hit.kind, hit.object_id))
         if obj is None:  # deleted since the ranking query
             continue
         excerpt = marked.get(hit.doc_id, "")
-        results.append(_result(hit, obj, excerpt, page_audits))
+        coded = themes.get(hit.kind, {}).get(hit.object_id, [])
+        results.append(_result(hit, obj, excerpt, page_audits, coded))
     return results
 
 
@@ -360,7 +252,9 @@ def _text_of(kind: str, obj: Any) -> str:
     return value if len(value) <= 200 else value[:200].rsplit(" ", 1)[0] + " …"
 
 
-def _result(hit: Hit, obj: Any, excerpt: str, page_audits: set[int] | None) -> SearchResult:
+def _result(
+    hit: Hit, obj: Any, excerpt: str, page_audits: set[int] | None, themes: list[str]
+) -> SearchResult:
     excerpt = excerpt.strip() or _text_of(hit.kind, obj)
     common: dict[str, Any] = {
         "snippet": highlighted(excerpt),
@@ -378,7 +272,7 @@ def _result(hit: Hit, obj: Any, excerpt: str, page_audits: set[int] | None) -> S
         return SearchResult(
             kind="finding", title=audit.theme, url=url, audit_id=audit.pk,
             audit_title=audit.theme, date=audit.panel_date, date_label=_date_label(audit),
-            themes=_top_themes(obj.themes.all()), polarity=obj.get_polarity_display(), **common,
+            themes=themes, polarity=obj.get_polarity_display(), **common,
         )  # fmt: skip
     if hit.kind == "briefing":
         return SearchResult(
@@ -397,5 +291,5 @@ def _result(hit: Hit, obj: Any, excerpt: str, page_audits: set[int] | None) -> S
         kind="action", title=obj.description[:120], url=f"/actions/{obj.pk}/",
         audit_id=audit.pk if audit else None, audit_title=audit.theme if audit else "",
         date=obj.due_date, date_label=f"due {obj.due_date.day} {obj.due_date:%B %Y}",
-        themes=_top_themes(obj.themes.all()), **common,
+        themes=themes, **common,
     )  # fmt: skip

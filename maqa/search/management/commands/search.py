@@ -71,7 +71,7 @@ class Command(BaseCommand):
         if options["json"]:
             self.stdout.write(json.dumps([r.as_dict() for r in results.results], indent=2))
             return
-        self.stdout.write(f"{results.total} result(s) ({results.mode})")
+        self.stdout.write(f"{results.total_label.capitalize()} ({results.mode})")
         for number, r in enumerate(results.results, start=1):
             where = f" ({r.date_label})" if r.date_label else ""
             self.stdout.write(f"{number}. [{r.kind_label}] {r.title}{where}")
