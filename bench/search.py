@@ -132,6 +132,7 @@ def run_one(args: argparse.Namespace) -> None:
     from django.core.management import call_command
 
     django.setup()
+    from django.conf import settings
     from django.db import connection
 
     from maqa.accounts.models import User
@@ -139,10 +140,14 @@ def run_one(args: argparse.Namespace) -> None:
     from maqa.audits.history import HistorySize
     from maqa.findings.models import Finding, Theme
     from maqa.organisations.models import Organisation, Partnership
-    from maqa.search import schema
+    from maqa.search import schema, semantic
     from maqa.search.selectors import search_mode
     from maqa.search.services import search_run
 
+    # Full text unless --semantic (then the maqa[ml] extra must be installed).
+    settings.MAQA_SEARCH_SEMANTIC = args.semantic
+    if args.semantic and semantic.unavailable_reason():
+        raise SystemExit(f"--semantic: {semantic.unavailable_reason()}")
     call_command("migrate", verbosity=0)
     partnership = Partnership.objects.filter(slug=SLUG).first()
     have = Finding.objects.filter(audit__partnership=partnership).count() if partnership else 0
@@ -175,6 +180,27 @@ def run_one(args: argparse.Namespace) -> None:
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
             cursor.execute("VACUUM ANALYZE search_searchdocument")
+    if args.semantic:
+        model = semantic.embedder()
+        print(f"  model loaded in {model.load_seconds:.1f} s ({model.describe()})")
+        if args.fresh_embeddings:
+            semantic.DocumentEmbedding.objects.all().delete()
+        report = semantic.fill()
+        print(f"  embeddings filled: {report.embedded} of {report.documents} documents in "
+              f"{report.seconds:.1f} s ({report.seconds / max(report.embedded, 1) * 1000:.1f} "
+              "ms each)")  # fmt: skip
+        started = time.perf_counter()
+        vectors = semantic.stored_vectors()
+        print(f"  {len(vectors.keys)} vectors read into memory in "
+              f"{time.perf_counter() - started:.2f} s")  # fmt: skip
+        wanted = semantic.embedder().embed(["fathers"])[0]
+        times = []
+        for _ in range(20):
+            started = time.perf_counter()
+            vectors.matrix @ wanted
+            times.append((time.perf_counter() - started) * 1000)
+        print(f"  one query against every vector ({vectors.matrix.shape[0]} x "
+              f"{vectors.matrix.shape[1]} float32): median {statistics.median(times):.1f} ms")  # fmt: skip
     people = {
         "admin": User.objects.get(email=f"admin@{SLUG}.test"),
         "board": User.objects.get(email=f"board@{SLUG}.test"),
@@ -242,6 +268,13 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--searches", type=int, default=200)
     parser.add_argument("--seed", type=int, default=7)
     parser.add_argument("--fresh", action="store_true", help="build the history again")
+    parser.add_argument(
+        "--semantic", action="store_true",
+        help="match by meaning too (needs maqa[ml]): fill the embeddings first, timed",
+    )  # fmt: skip
+    parser.add_argument(
+        "--fresh-embeddings", action="store_true", help="with --semantic: embed everything again"
+    )
     parser.add_argument("--child", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     var_dir = Path(args.var_dir)

@@ -18,7 +18,9 @@ OPEN, CLOSE = "\x02", "\x03"
 HEADLINE = f'StartSel="{OPEN}", StopSel="{CLOSE}", MaxWords=35, MinWords=15, ShortWord=0'
 
 
-def tsquery(query: ParsedQuery, *, any_word: bool = False) -> tuple[str, list[str]]:
+def tsquery(
+    query: ParsedQuery, *, any_word: bool = False, any_term: bool = False
+) -> tuple[str, list[str]]:
     """A tsquery expression built from the words and phrases, passed as parameters only."""
     parts = ["plainto_tsquery('english', %s)"] * len(query.words)
     params = list(query.words)
@@ -28,7 +30,7 @@ def tsquery(query: ParsedQuery, *, any_word: bool = False) -> tuple[str, list[st
     else:
         parts += ["phraseto_tsquery('english', %s)"] * len(query.phrases)
         params += [" ".join(p) for p in query.phrases]
-    joiner = " || " if any_word else " && "
+    joiner = " || " if any_word or any_term else " && "
     return "(" + joiner.join(parts) + ")", params
 
 
@@ -40,8 +42,9 @@ def ranked(
     limit: int,
     offset: int,
     any_word: bool = False,
+    any_term: bool = False,
 ) -> tuple[list[Hit], int]:
-    expression, query_params = tsquery(query, any_word=any_word)
+    expression, query_params = tsquery(query, any_word=any_word, any_term=any_term)
     base = (
         f"FROM search_searchdocument d, (SELECT {expression} AS q) AS tq "
         f"WHERE d.tsv @@ q AND ({where})"

@@ -26,10 +26,11 @@ def ranked(
     limit: int,
     offset: int,
     any_word: bool = False,
+    any_term: bool = False,
 ) -> tuple[list[Hit], int]:
     """The page of documents matching the query and ``where`` (about ``d``), best first, and
     how many match in all, counted up to COUNT_CAP + 1 only."""
-    match = query.fts5(any_word=any_word)
+    match = query.fts5(any_word=any_word, any_term=any_term)
     score = f"bm25(search_fts, {WEIGHTS})"
     with connection.cursor() as cursor:
         # First the best CANDIDATES matches of the whole index (FTS5 keeps only the top ones

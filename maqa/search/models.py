@@ -38,3 +38,24 @@ class SearchDocument(models.Model):
 
     def __str__(self) -> str:
         return f"{self.kind} {self.object_id}"
+
+
+class DocumentEmbedding(models.Model):
+    """A document's sentence embedding (``maqa[ml]``): 384 float32 values, L2-normalised, as
+    bytes. Keyed like the document (kind, object_id), not by its row id, which a rebuild of the
+    index changes; ``text_hash`` is of the text embedded, so a changed text is noticed and
+    embedded again. Written by ``maqa search-index --embeddings`` and, for documents the search
+    meets without one, by the search itself (:mod:`maqa.search.semantic`)."""
+
+    kind = models.CharField(max_length=10, choices=SearchDocument.Kind.choices)
+    object_id = models.BigIntegerField()
+    text_hash = models.CharField(max_length=16)
+    vector = models.BinaryField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["kind", "object_id"], name="uniq_document_embedding")
+        ]
+
+    def __str__(self) -> str:
+        return f"embedding of {self.kind} {self.object_id}"

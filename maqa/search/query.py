@@ -35,14 +35,15 @@ class ParsedQuery:
         """The query as plain text (for sentence embeddings)."""
         return " ".join(self.all_words)
 
-    def fts5(self, *, any_word: bool = False) -> str:
-        """An FTS5 MATCH expression: every word and phrase (or, with any_word, any of the words),
-        each a quoted string, so no input is read as an operator."""
+    def fts5(self, *, any_word: bool = False, any_term: bool = False) -> str:
+        """An FTS5 MATCH expression: every word and phrase (with any_word, any of the words,
+        those of the phrases too; with any_term, any word or phrase), each a quoted string, so
+        no input is read as an operator."""
         if any_word:
             return " OR ".join(f'"{w}"' for w in dict.fromkeys(self.all_words))
         parts = [f'"{w}"' for w in self.words]
         parts += ['"' + " ".join(p) + '"' for p in self.phrases]
-        return " ".join(parts)
+        return (" OR " if any_term else " ").join(parts)
 
 
 def _words(text: str) -> list[str]:

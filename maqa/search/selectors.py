@@ -38,7 +38,7 @@ from maqa.actions.models import Action
 from maqa.audits.models import Audit
 from maqa.findings.models import Finding
 from maqa.organisations.models import Resource
-from maqa.search import fts_postgres, fts_sqlite
+from maqa.search import fts_postgres, fts_sqlite, semantic
 from maqa.search.query import ParsedQuery, parse_query
 from maqa.search.types import COUNT_CAP, Hit
 from maqa.search.visibility import Filters, audit_sets, visibility_sql
@@ -48,7 +48,7 @@ KIND_LABELS = {"finding": "Finding", "briefing": "Briefing", "resource": "Resour
                "action": "Action"}  # fmt: skip
 VERSION_STATES = (Audit.State.PUBLISHED, Audit.State.CLOSED)
 MAX_LIMIT = 100
-# Semantic matching (the maqa[ml] sentence embeddings) is not built yet: see docs/search.md.
+# Without the maqa[ml] extra; with it, semantic.MODE (maqa/search/semantic.py).
 FULL_TEXT = "full text (stemmed words and phrases)"
 _MARKS = re.compile("([\x02\x03])")
 
@@ -113,7 +113,7 @@ def _backend() -> Any:
 
 def search_mode() -> str:
     """Which matching runs here, said on the page and by the command."""
-    return FULL_TEXT
+    return semantic.MODE if semantic.active() else FULL_TEXT
 
 
 # --- the search -------------------------------------------------------------------------------
@@ -148,7 +148,12 @@ def search(
         return empty
     where, params = condition
     backend = _backend()
-    hits, total = backend.ranked(parsed, where, params, limit=limit, offset=offset)
+    if mode == semantic.MODE:
+        hits, total = semantic.ranked(
+            parsed, where, params, limit=limit, offset=offset, backend=backend
+        )
+    else:
+        hits, total = backend.ranked(parsed, where, params, limit=limit, offset=offset)
     marked = backend.snippets(parsed, [h.doc_id for h in hits])
     results = _results(user, hits, marked, audits.findings_page)
     return SearchResults(parsed, results, total, limit, offset, mode, chosen)

@@ -22,6 +22,8 @@ from maqa.search.types import COUNT_CAP
 @pytest.fixture(autouse=True)
 def keystore(settings, tmp_path):
     settings.IDENTIFIER_KEYSTORE_DIR = tmp_path / "keys"
+    # Full text only, with the ML extra installed too (test_semantic.py tests the meaning).
+    settings.MAQA_SEARCH_SEMANTIC = False
 
 
 def bulk(audit, text, n, polarity="concern"):

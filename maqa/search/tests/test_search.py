@@ -29,6 +29,8 @@ NASTY = [
 @pytest.fixture(autouse=True)
 def keystore(settings, tmp_path):
     settings.IDENTIFIER_KEYSTORE_DIR = tmp_path / "keys"
+    # Full text only, with the ML extra installed too (test_semantic.py tests the meaning).
+    settings.MAQA_SEARCH_SEMANTIC = False
 
 
 def point(audit, text, polarity="concern", themes=()):
@@ -254,7 +256,9 @@ def test_a_search_is_recorded_without_its_words(client, personas, world):
 def test_the_command_prints_json_for_the_person_named(personas, world):
     out = StringIO()
     call_command("search", "fathers", "--as", personas.board.email, "--json", stdout=out)
-    rows = json.loads(out.getvalue())
+    printed = json.loads(out.getvalue())
+    assert printed["mode"] == "full text (stemmed words and phrases)" and printed["total"] == 1
+    rows = printed["results"]
     assert [r["snippet"] for r in rows] == [world["father"].text]
     row = rows[0]
     assert row["kind"] == "finding" and row["url"] == f"/audits/{world['published'].pk}/briefing/"

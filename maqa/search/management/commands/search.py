@@ -11,6 +11,7 @@ from maqa.findings.models import Finding, Theme
 from maqa.organisations.models import Organisation
 from maqa.search.selectors import KINDS, MAX_LIMIT
 from maqa.search.services import search_run
+from maqa.search.types import COUNT_CAP
 
 
 class Command(BaseCommand):
@@ -69,7 +70,11 @@ class Command(BaseCommand):
             limit=options["limit"], channel="command",
         )  # fmt: skip
         if options["json"]:
-            self.stdout.write(json.dumps([r.as_dict() for r in results.results], indent=2))
+            self.stdout.write(json.dumps({
+                "mode": results.mode, "total": results.total,
+                "more_than": COUNT_CAP if results.more_than_cap else None,
+                "results": [r.as_dict() for r in results.results],
+            }, indent=2))  # fmt: skip
             return
         self.stdout.write(f"{results.total_label.capitalize()} ({results.mode})")
         for number, r in enumerate(results.results, start=1):
