@@ -23,9 +23,15 @@ def main() -> None:
     position = 2 if len(argv) > 2 and argv[1] == "help" else 1
     if len(argv) > position and not argv[position].startswith("-"):
         argv[position] = argv[position].replace("-", "_")
+    from django.core.exceptions import ImproperlyConfigured
     from django.core.management import execute_from_command_line
 
-    execute_from_command_line(argv)
+    try:
+        execute_from_command_line(argv)
+    except ImproperlyConfigured as error:
+        # A missing or wrong setting (e.g. SECRET_KEY with DEBUG off): the message, no traceback.
+        sys.stderr.write(f"maqa: {error}\n")
+        sys.exit(2)
 
 
 if __name__ == "__main__":

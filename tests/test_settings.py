@@ -281,3 +281,12 @@ def test_it_generates_the_development_secret_key_once_into_the_var_dir(tmp_path:
 def test_it_keeps_var_out_of_git() -> None:
     ignored = {line.strip() for line in (ROOT / ".gitignore").read_text().splitlines()}
     assert ignored & {"var/", "/var/", "var"}
+
+
+def test_the_maqa_command_names_a_missing_secret_without_a_traceback(tmp_path: Path) -> None:
+    env = _production_env(tmp_path)
+    del env["SECRET_KEY"]
+    result = _maqa_check_deploy(env)
+    assert result.returncode == 2
+    assert "SECRET_KEY must be set when DEBUG is off" in result.stderr
+    assert "Traceback" not in result.stderr + result.stdout
