@@ -211,7 +211,7 @@ def test_themes_are_new_recurring_or_no_longer_seen(personas, pair):
 
 
 def test_the_page_shows_both_tables_to_an_admin_and_records_the_view(personas, pair):
-    earlier, later = pair
+    _earlier, later = pair
     grade(later, "Child A", "fathers", "good")
     point(later, "concern", "child-voice")
 
@@ -227,7 +227,7 @@ def test_the_page_shows_both_tables_to_an_admin_and_records_the_view(personas, p
 
 
 def test_the_board_sees_the_themes_but_not_the_grades(personas, pair):
-    earlier, later = pair
+    _earlier, later = pair
     grade(later, "Child A", "fathers", "good")
     point(later, "concern", "child-voice")
 
