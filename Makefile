@@ -8,7 +8,7 @@ STAMP := $(VENV)/.maqa-installed
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: docs help install system-deps static demo serve test test-unit test-browser lint typecheck format bench clean
+.PHONY: docs help install system-deps static demo reset-demo serve test test-unit test-browser lint typecheck format bench clean
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-14s %s\n", $$1, $$2}'
@@ -28,10 +28,15 @@ static: ## build the GOV.UK Frontend assets into static/build
 	@scripts/build-static
 
 demo: install ## start the app with demo data on SQLite at http://127.0.0.1:8000
+	@DEBUG=true $(BIN)/maqa check-database -v0
 	DEBUG=true $(BIN)/maqa migrate --no-input -v0
 	DEBUG=true $(BIN)/maqa demo
 	@echo "maqa is starting at http://$(HOST):$(PORT)/ (Ctrl+C to stop)"
 	DEBUG=true $(BIN)/maqa runserver $(HOST):$(PORT)
+
+reset-demo: install ## delete the demo database, its identifier keys and evidence under var/, then run make demo
+	rm -rf var/maqa.sqlite3 var/maqa.sqlite3-wal var/maqa.sqlite3-shm var/keys var/evidence var/media
+	$(MAKE) demo
 
 test: install lint typecheck test-unit test-browser ## the whole suite, lint and type checks
 
@@ -41,9 +46,10 @@ test-unit: install ## every test except the browser ones
 test-browser: install ## browser tests (Playwright driving Debian's chromium)
 	DJANGO_ALLOW_ASYNC_UNSAFE=true $(BIN)/pytest -m browser -q
 
-lint: install ## ruff lint and format check
+lint: install ## ruff lint and format check; the layers of the apps (import-linter)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/lint-imports
 
 typecheck: install ## mypy with django-stubs
 	$(BIN)/mypy .

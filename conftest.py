@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from maqa.core.testing import Personas, build_personas, load_personas
+from maqa.testing.personas import Personas, build_personas, load_personas
 
 SHARED = Path(__file__).resolve().parent.parent / "shared"
 

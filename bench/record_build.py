@@ -12,7 +12,7 @@ publication services do them:
   build_record    the pure builder
   gather + build  both: the record of the briefing as it stands now
   identifier check  decrypting the sample's identifiers and scanning the record
-  HTML, Word, PDF the renderers of maqa.briefings, through maqa.findings.publication.render_file
+  HTML, Word, PDF the renderers of maqa.briefings, through maqa.briefings.selectors.render_file
   publish         one publication_confirm: check again, render all three, store the version
 
 Each is run once cold (imports, template compilation, fonts), then ``--runs`` times warm; the
@@ -63,11 +63,11 @@ def _make_world(children: int, findings: int) -> tuple[Any, Any]:
 
     from maqa.accounts.models import Membership, Role, User
     from maqa.audits.models import Sex
-    from maqa.audits.testing import make_audit
-    from maqa.core.testing import build_personas, load_personas
     from maqa.findings.models import Finding, LearningTheme
     from maqa.organisations.models import Organisation, Resource
     from maqa.returns.models import Return
+    from maqa.testing.audits import make_audit
+    from maqa.testing.personas import build_personas, load_personas
 
     build_personas()
     personas = load_personas()
@@ -158,8 +158,9 @@ def main() -> int:
         from django.core.management import call_command
 
         call_command("migrate", verbosity=0, interactive=False)
-        from maqa.findings import publication
-        from maqa.findings.record import build_record, gather
+        from maqa.briefings import selectors as briefing
+        from maqa.lifecycle import publication
+        from maqa.briefings.gather import build_record, gather
 
         audit, second = _make_world(args.children, args.findings)
         data = gather(audit)
@@ -176,10 +177,10 @@ def main() -> int:
             ("gather", lambda: gather(audit)),
             ("build_record", lambda: build_record(data)),
             ("gather + build", lambda: build_record(gather(audit))),
-            ("identifier check", lambda: publication.briefing_scan(audit, record)),
-            ("HTML", lambda: publication.render_file(audit, record, "html")),
-            ("Word", lambda: publication.render_file(audit, record, "docx")),
-            ("PDF", lambda: publication.render_file(audit, record, "pdf")),
+            ("identifier check", lambda: briefing.briefing_scan(audit, record)),
+            ("HTML", lambda: briefing.render_file(audit, record, "html")),
+            ("Word", lambda: briefing.render_file(audit, record, "docx")),
+            ("PDF", lambda: briefing.render_file(audit, record, "pdf")),
         ]
         verdicts = []
         for label, fn in rows:

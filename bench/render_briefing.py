@@ -2,7 +2,7 @@
 
     python bench/render_briefing.py [--runs 15] [--children 10] [--findings 40]
 
-Builds one made-up briefing record (``maqa.briefings.testing.sample_record``: a 10-child audit
+Builds one made-up briefing record (``maqa.testing.briefings.sample_record``: a 10-child audit
 with 40 findings spread over worries, good practice and three themes for learning, a partnership
 name, a logo, links) and times each renderer: the first call on its own (it pays for imports,
 template compilation and font loading) and then the median and p90 of ``--runs`` further calls.
@@ -59,7 +59,7 @@ def main() -> int:
     import django
 
     django.setup()
-    from maqa.briefings.testing import sample_record
+    from maqa.testing.briefings import sample_record
 
     record = sample_record(children=args.children, findings=args.findings)
     with tempfile.TemporaryDirectory() as tmp:

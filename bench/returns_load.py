@@ -178,11 +178,13 @@ def build_data(count: int) -> Data:
     from maqa.accounts.models import Membership, Role, User
     from maqa.audits import crypto
     from maqa.audits.models import Audit, Case, PlanType, Sex
-    from maqa.audits.services import DEFAULT_AIM, audit_create, audit_move_on
+    from maqa.audits.services import DEFAULT_AIM, audit_create
+    from maqa.lifecycle.services import audit_move_on
     from maqa.organisations.models import Organisation, Partnership
-    from maqa.returns.models import AuditTool, Return
-    from maqa.returns.services_tools import tools_load_defaults
-    from maqa.returns.tools import YES_NO_NA, questions_of
+    from maqa.returns.models import Return
+    from maqa.tools.definition import YES_NO_NA, questions_of
+    from maqa.tools.models import AuditTool
+    from maqa.tools.services import tools_load_defaults
 
     home = Partnership.objects.create(name="Bench Partnership", slug="bench")
     unit = Organisation.objects.create(

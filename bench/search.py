@@ -136,8 +136,8 @@ def run_one(args: argparse.Namespace) -> None:
     from django.db import connection
 
     from maqa.accounts.models import User
-    from maqa.audits.benchdata import bench_data_build
-    from maqa.audits.history import HistorySize
+    from maqa.demo.benchdata import bench_data_build
+    from maqa.demo.history import HistorySize
     from maqa.findings.models import Finding, Theme
     from maqa.organisations.models import Organisation, Partnership
     from maqa.search import schema, semantic

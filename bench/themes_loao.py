@@ -33,10 +33,10 @@ BASE_DIR = Path(__file__).resolve().parent.parent
 if str(BASE_DIR) not in sys.path:
     sys.path.insert(0, str(BASE_DIR))
 
-from maqa.themes import embeddings  # noqa: E402
-from maqa.themes.csvfiles import read_examples, write_predictions  # noqa: E402
-from maqa.themes.suggest import Params, Suggester  # noqa: E402
-from maqa.themes.taxonomy import Taxonomy, load_taxonomy  # noqa: E402
+from maqa.suggestions import embeddings  # noqa: E402
+from maqa.suggestions.csvfiles import read_examples, write_predictions  # noqa: E402
+from maqa.suggestions.suggest import Params, Suggester  # noqa: E402
+from maqa.suggestions.taxonomy import Taxonomy, load_taxonomy  # noqa: E402
 
 SCORE_LINE = re.compile(
     r"findings (?P<findings>\d+)\s+micro-F1 (?P<micro>[\d.]+)\s+top-1 (?P<top1>[\d.]+)\s+"

@@ -146,9 +146,9 @@ def benchmark(args: argparse.Namespace, where: str) -> None:
     from django.test import Client
 
     from maqa.accounts.models import User
-    from maqa.audits.benchdata import bench_data_build
-    from maqa.audits.history import HistorySize
-    from maqa.core.testing import sign_in
+    from maqa.demo.benchdata import bench_data_build
+    from maqa.demo.history import HistorySize
+    from maqa.testing.personas import sign_in
     from maqa.trends import charts
     from maqa.trends.selectors import trends_data
 

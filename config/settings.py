@@ -73,18 +73,25 @@ INSTALLED_APPS = [
     "django_htmx",
     "csp",
     "maqa.core",
-    "maqa.organisations",
     "maqa.accounts",
-    "maqa.returns",
+    "maqa.organisations",
+    "maqa.notify",
+    "maqa.tools",
     "maqa.audits",
+    "maqa.returns",
+    "maqa.panel",
     "maqa.findings",
     "maqa.briefings",
-    "maqa.importers",
-    "maqa.themes",
     "maqa.actions",
+    "maqa.lifecycle",
+    "maqa.suggestions",
+    "maqa.importers",
     "maqa.trends",
-    "maqa.reports",
     "maqa.search",
+    "maqa.reports",
+    "maqa.onboarding",
+    "maqa.home",
+    "maqa.demo",
 ]
 
 MIDDLEWARE = [
@@ -116,7 +123,7 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
-                "maqa.core.context_processors.navigation",
+                "maqa.home.context_processors.navigation",
             ],
         },
     },
@@ -156,7 +163,7 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 LOGIN_URL = "accounts:sign-in"
-LOGIN_REDIRECT_URL = "core:home"
+LOGIN_REDIRECT_URL = "home:home"
 
 # Sign-in lock-out: this many failures for one account from one address within the window.
 LOCKOUT_FAILURES = env_int("LOCKOUT_FAILURES", 10)

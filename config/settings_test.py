@@ -18,9 +18,9 @@ SECURE_SSL_REDIRECT = False
 SESSION_COOKIE_SECURE = False
 CSRF_COOKIE_SECURE = False
 
-# Argon2 stays the hasher, with cheap parameters (maqa.core.testing.FastArgon2) for speed.
+# Argon2 stays the hasher, with cheap parameters (maqa.testing.personas.FastArgon2) for speed.
 PASSWORD_HASHERS = [
-    "maqa.core.testing.FastArgon2",
+    "maqa.testing.personas.FastArgon2",
     "django.contrib.auth.hashers.Argon2PasswordHasher",
 ]
 

@@ -137,12 +137,13 @@ def prepare_data() -> dict[str, int]:
     from django.utils import timezone
 
     from maqa.accounts.models import User
-    from maqa.audits.demo import DEMO_THEME
     from maqa.audits.models import Audit, PlanType
     from maqa.audits.sampling import case_exclude, caselist_import, sample_draw
     from maqa.audits.services import DEFAULT_AIM, audit_create
+    from maqa.demo.live_audit import DEMO_THEME
     from maqa.organisations.models import Organisation
-    from maqa.returns.models import AuditTool, Return
+    from maqa.returns.models import Return
+    from maqa.tools.models import AuditTool
 
     admin = User.objects.get(email=ADMIN_EMAIL)
     partnership = admin.partnership

@@ -80,8 +80,8 @@ ADMIN_LIST = {"admin": 200, "outsider": 200}  # the outsider sees their own part
 ADMIN_OBJECT = {"admin": 200}  # the outsider gets 404 for this partnership's object
 
 FOUNDATION: dict[str, Rule] = {
-    "core:home": Rule(allow=signed_in(200)),
-    "core:healthz": Rule(allow=everyone(200), page=False),
+    "home:home": Rule(allow=signed_in(200)),
+    "home:healthz": Rule(allow=everyone(200), page=False),
     "accounts:sign-in": Rule(allow={ANONYMOUS: 200, **signed_in(302)}),
     "accounts:sign-out": Rule(method="POST", allow=everyone(302), page=False),
     "accounts:two-factor": Rule(allow=signed_in(200)),
@@ -117,15 +117,15 @@ AUDIT_SEEN = merge(
 )
 
 AUDITS: dict[str, Rule] = {
-    "audits:audit-list": Rule(allow=signed_in(200)),
+    "home:audit-list": Rule(allow=signed_in(200)),
     "audits:audit-create": Rule(allow=ADMIN_LIST),
-    "audits:audit-detail": Rule(allow=AUDIT_SEEN, kwargs={"pk": "audit"}),
+    "home:audit-detail": Rule(allow=AUDIT_SEEN, kwargs={"pk": "audit"}),
     "audits:audit-edit": Rule(allow=lambda state: {"admin": 200}, kwargs={"pk": "audit"}),
-    "audits:audit-move-on": Rule(
+    "lifecycle:audit-move-on": Rule(
         method="POST", allow=lambda state: {"admin": 302}, kwargs={"pk": "audit"}, page=False
     ),
     # Identifiers: the admin and the involved agencies' auditors, until the audit closes.
-    "audits:child-identifiers": Rule(
+    "home:child-identifiers": Rule(
         method="POST",
         allow=merge(
             when(STATES[:-1], {"admin": 200}),

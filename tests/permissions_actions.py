@@ -17,10 +17,10 @@ from typing import Any
 
 from maqa.actions.models import Action
 from maqa.actions.services import action_update_add
-from maqa.actions.testing import make_action, tiny_pdf
 from maqa.audits.models import Audit
-from maqa.core.testing import Personas
 from maqa.findings.models import Finding
+from maqa.testing.actions import make_action, tiny_pdf
+from maqa.testing.personas import Personas
 from tests.permissions import ADMIN_LIST, PANEL_STATES, Rule, signed_in, when
 
 SEEN = {"admin": 200, "police": 200, "panel": 200, "board": 200}

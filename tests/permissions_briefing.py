@@ -1,4 +1,4 @@
-"""Matrix rows for an audit's briefing (maqa/findings/urls_briefing.py).
+"""Matrix rows for an audit's briefing (maqa/briefings/urls.py).
 
 The briefing as it stands now (the page, its preview downloads): partnership admins in every
 state; the audit's panel member while it is in reporting or published (in closed, the page shows
@@ -21,10 +21,11 @@ from django.utils import timezone
 
 from maqa.accounts.models import Membership, Role, User
 from maqa.audits.models import Audit
-from maqa.core.testing import Personas
-from maqa.findings.models import BriefingVersion, PublicationRequest
-from maqa.findings.publication import CHECKLIST, briefing_current
+from maqa.briefings.models import BriefingVersion, PublicationRequest
+from maqa.briefings.selectors import briefing_current
+from maqa.lifecycle.publication import CHECKLIST
 from maqa.organisations.models import Organisation
+from maqa.testing.personas import Personas
 from tests.permissions import STATES, Allow, Rule, merge, only, when
 
 PREVIEW_STATES = ("reporting", "published")
@@ -48,16 +49,16 @@ def admin_publishing(state: str) -> Allow:
 
 
 MATRIX_PART: dict[str, Rule] = {
-    "findings:briefing": Rule(allow=PAGE, kwargs=AUDIT),
-    "findings:briefing-publish": Rule(allow=admin_publishing, kwargs=AUDIT),
-    "findings:briefing-confirm": Rule(allow=admin_publishing, kwargs=AUDIT),
+    "briefings:briefing": Rule(allow=PAGE, kwargs=AUDIT),
+    "lifecycle:briefing-publish": Rule(allow=admin_publishing, kwargs=AUDIT),
+    "lifecycle:briefing-confirm": Rule(allow=admin_publishing, kwargs=AUDIT),
     **{
-        f"findings:briefing-preview-{kind}": Rule(allow=PREVIEW, kwargs=AUDIT, page=False)
+        f"briefings:briefing-preview-{kind}": Rule(allow=PREVIEW, kwargs=AUDIT, page=False)
         for kind in ("html", "pdf", "docx", "json")
     },
-    "findings:briefing-version": Rule(allow=VERSIONS, kwargs=VERSION),
+    "briefings:briefing-version": Rule(allow=VERSIONS, kwargs=VERSION),
     **{
-        f"findings:briefing-version-{kind}": Rule(allow=VERSIONS, kwargs=VERSION, page=False)
+        f"briefings:briefing-version-{kind}": Rule(allow=VERSIONS, kwargs=VERSION, page=False)
         for kind in ("html", "pdf", "docx", "json")
     },
 }

@@ -1,4 +1,4 @@
-"""Matrix rows for the completion dashboard (maqa/audits/urls_dashboard.py) and immediate
+"""Matrix rows for the completion dashboard (maqa/returns/urls.py) and immediate
 safeguarding concerns (maqa/audits/urls_concerns.py).
 
 The dashboard, its CSV and the chase are the partnership admin's alone, in every state (the chase
@@ -14,7 +14,7 @@ from __future__ import annotations
 from typing import Any
 
 from maqa.audits.models import Audit, SafeguardingConcern
-from maqa.core.testing import Personas
+from maqa.testing.personas import Personas
 from tests.permissions import OPEN_STATES, Rule, merge, only, when
 
 
@@ -25,9 +25,9 @@ def _admin(status: int) -> Any:
 CONCERN_PAGES = merge(_admin(200), when(OPEN_STATES, only(200, "police", "health")))
 
 MATRIX_PART: dict[str, Rule] = {
-    "audits:dashboard": Rule(allow=_admin(200), kwargs={"pk": "audit"}),
-    "audits:dashboard-csv": Rule(allow=_admin(200), kwargs={"pk": "audit"}, page=False),
-    "audits:dashboard-chase": Rule(
+    "returns:dashboard": Rule(allow=_admin(200), kwargs={"pk": "audit"}),
+    "returns:dashboard-csv": Rule(allow=_admin(200), kwargs={"pk": "audit"}, page=False),
+    "returns:dashboard-chase": Rule(
         method="POST", allow=_admin(302), kwargs={"pk": "audit"}, page=False
     ),
     "audits:concern-list": Rule(allow=CONCERN_PAGES, kwargs={"pk": "audit"}),

@@ -20,9 +20,9 @@ from __future__ import annotations
 from typing import Any
 
 from maqa.audits.models import Audit
-from maqa.core.testing import Personas
 from maqa.findings.models import Finding, LearningTheme, Theme
 from maqa.findings.services import finding_create, learning_theme_create
+from maqa.testing.personas import Personas
 from tests.permissions import ADMIN_LIST, ADMIN_OBJECT, PANEL_STATES, Allow, Rule, merge, when
 
 EDITABLE = ("panel", "reporting")

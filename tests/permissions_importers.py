@@ -17,8 +17,8 @@ from typing import Any
 from django.urls import NoReverseMatch, reverse
 
 from maqa.audits.models import Audit
-from maqa.core.testing import Personas
 from maqa.importers.models import ImportBatch, ImportedDocument
+from maqa.testing.personas import Personas
 from tests.permissions import ADMIN_LIST, ADMIN_OBJECT, Rule
 
 

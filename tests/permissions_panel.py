@@ -1,4 +1,4 @@
-"""Matrix rows for the panel (maqa/findings/urls_panel.py).
+"""Matrix rows for the panel (maqa/panel/urls.py).
 
 The panel's pages are for the partnership admin and the panel member named for the audit, from
 the panel state on (PANEL_STATES); everyone else gets 404, and so do they before the panel. The
@@ -16,8 +16,8 @@ from __future__ import annotations
 from typing import Any
 
 from maqa.audits.models import Audit
-from maqa.core.testing import Personas
-from maqa.findings.models import PanelAttendance
+from maqa.panel.models import PanelAttendance
+from maqa.testing.personas import Personas
 from tests.permissions import OPEN_STATES, PANEL_STATES, STATES, Rule, only, when
 
 EDIT_STATES = ("panel", "reporting")
@@ -26,39 +26,39 @@ AUDIT = {"pk": "audit"}
 CHILD = {"pk": "audit", "child_pk": "child"}
 
 MATRIX_PART: dict[str, Rule] = {
-    "findings:panel": Rule(allow=PANEL_PAGE, kwargs=AUDIT),
-    "findings:panel-note": Rule(
+    "panel:panel": Rule(allow=PANEL_PAGE, kwargs=AUDIT),
+    "panel:panel-note": Rule(
         method="POST",
         allow=when(EDIT_STATES, only(200, "admin", "panel")),
         kwargs=AUDIT,
         page=False,
     ),
-    "findings:panel-child": Rule(allow=PANEL_PAGE, kwargs=CHILD),
-    "findings:panel-grade": Rule(
+    "panel:panel-child": Rule(allow=PANEL_PAGE, kwargs=CHILD),
+    "panel:panel-grade": Rule(
         method="POST",
         allow=when(EDIT_STATES, only(200, "admin", "panel")),
         kwargs={**CHILD, "domain": "panel_domain"},
         page=False,
     ),
-    "findings:panel-child-note": Rule(
+    "panel:panel-child-note": Rule(
         method="POST",
         allow=when(EDIT_STATES, only(200, "admin", "panel")),
         kwargs=CHILD,
         page=False,
     ),
-    "findings:panel-grid": Rule(allow=PANEL_PAGE, kwargs=AUDIT),
-    "findings:panel-attendance": Rule(allow=PANEL_PAGE, kwargs=AUDIT),
-    "findings:panel-attendance-remove": Rule(
+    "panel:panel-grid": Rule(allow=PANEL_PAGE, kwargs=AUDIT),
+    "panel:panel-attendance": Rule(allow=PANEL_PAGE, kwargs=AUDIT),
+    "panel:panel-attendance-remove": Rule(
         method="POST",
         allow=when(EDIT_STATES, only(302, "admin", "panel")),
         kwargs={"pk": "audit", "row_pk": "attendance_row"},
         page=False,
     ),
-    "findings:panel-return-reopen": Rule(
+    "panel:panel-return-reopen": Rule(
         allow=when(OPEN_STATES, only(200, "admin")),
         kwargs={"pk": "audit", "return_pk": "return_police"},
     ),
-    "findings:audit-move-back": Rule(allow=when(STATES, only(200, "admin")), kwargs=AUDIT),
+    "lifecycle:audit-move-back": Rule(allow=when(STATES, only(200, "admin")), kwargs=AUDIT),
 }
 
 

@@ -33,5 +33,5 @@ MATRIX_PART: dict[str, Rule] = {
         method="POST", allow=when(EDITABLE, team(200)), kwargs={"pk": "audit"}, page=False
     ),
     "findings:finding-accept-theme": Rule(method="POST", allow=MOVE, kwargs=FINDING, page=False),
-    "audits:audit-reaudit": Rule(allow=COMPARISON, kwargs={"pk": "audit"}),
+    "trends:audit-reaudit": Rule(allow=COMPARISON, kwargs={"pk": "audit"}),
 }

@@ -10,8 +10,8 @@ from __future__ import annotations
 from typing import Any
 
 from maqa.audits.models import Audit
-from maqa.core.testing import Personas
 from maqa.returns.models import Return
+from maqa.testing.personas import Personas
 from tests.permissions import (
     OPEN_STATES,
     PANEL_STATES,

@@ -12,7 +12,7 @@ from __future__ import annotations
 from typing import Any
 
 from maqa.audits.models import Audit, Case, PlanType
-from maqa.core.testing import Personas
+from maqa.testing.personas import Personas
 from tests.permissions import OPEN_STATES, Allow, Rule, merge, when
 
 

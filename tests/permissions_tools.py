@@ -1,4 +1,4 @@
-"""Matrix rows for the audit tool pages (maqa/returns/urls_tools.py): partnership admins only.
+"""Matrix rows for the audit tool pages (maqa/tools/urls.py): partnership admins only.
 
 The outsider (admin of another partnership) sees their own list but gets 404 for this
 partnership's tools. The rows about one tool are checked at every audit state, on a sample audit
@@ -12,9 +12,9 @@ from __future__ import annotations
 from typing import Any
 
 from maqa.audits.models import Audit
-from maqa.core.testing import Personas
-from maqa.returns.models import AuditTool
-from maqa.returns.services_tools import tool_copy
+from maqa.testing.personas import Personas
+from maqa.tools.models import AuditTool
+from maqa.tools.services import tool_copy
 from tests.permissions import ADMIN_LIST, ADMIN_OBJECT, Rule
 
 
@@ -23,15 +23,15 @@ def _admin_object(state: str) -> dict[str, int]:
 
 
 MATRIX_PART: dict[str, Rule] = {
-    "returns:tool-list": Rule(allow=ADMIN_LIST),
-    "returns:tool-guide": Rule(allow=ADMIN_LIST),
-    "returns:tool-detail": Rule(allow=_admin_object, kwargs={"pk": "tool"}),
-    "returns:tool-version": Rule(
+    "tools:tool-list": Rule(allow=ADMIN_LIST),
+    "tools:tool-guide": Rule(allow=ADMIN_LIST),
+    "tools:tool-detail": Rule(allow=_admin_object, kwargs={"pk": "tool"}),
+    "tools:tool-version": Rule(
         allow=_admin_object, kwargs={"pk": "tool", "number": "tool_version"}
     ),
-    "returns:tool-copy": Rule(allow=_admin_object, kwargs={"pk": "tool"}),
+    "tools:tool-copy": Rule(allow=_admin_object, kwargs={"pk": "tool"}),
     # A copy's edit page (a shipped tool's says it cannot be edited and offers a copy).
-    "returns:tool-edit": Rule(allow=_admin_object, kwargs={"pk": "copied_tool"}),
+    "tools:tool-edit": Rule(allow=_admin_object, kwargs={"pk": "copied_tool"}),
 }
 
 

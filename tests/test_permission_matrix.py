@@ -12,8 +12,8 @@ from django.db import transaction
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
-from maqa.audits.testing import make_audit
-from maqa.core.testing import PERSONA_NAMES, Personas, sign_in
+from maqa.testing.audits import make_audit
+from maqa.testing.personas import PERSONA_NAMES, Personas, sign_in
 from tests.permissions import ANONYMOUS, EVERYONE, MATRIX, STATES, WORLD_BUILDERS, sample_kwargs
 
 

@@ -12,6 +12,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404
 
 from maqa.accounts.models import ROLES_NEEDING_TWO_FACTOR, Role, User
+from maqa.core.errors import ApplicationError
 
 AnyUser = User | AnonymousUser
 
@@ -62,3 +63,11 @@ def access_in_partnership(user: AnyUser, model: Any, pk: int) -> Any:
         return model.objects.get(pk=pk, partnership_id=user.partnership_id)
     except model.DoesNotExist as exc:
         raise Http404 from exc
+
+
+def check_admin_of(
+    actor: AnyUser, partnership_id: int, message: str = "Only a partnership admin can do this."
+) -> None:
+    """For services: ``actor`` must be an admin of the partnership the object belongs to."""
+    if not is_partnership_admin(actor) or getattr(actor, "partnership_id", None) != partnership_id:
+        raise ApplicationError(message)

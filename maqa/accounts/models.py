@@ -5,8 +5,6 @@ from typing import Any
 from django.contrib.auth.base_user import AbstractBaseUser, BaseUserManager
 from django.db import models
 
-from maqa.organisations.models import Organisation, Partnership
-
 
 class Role(models.TextChoices):
     PARTNERSHIP_ADMIN = "partnership_admin", "Partnership admin"
@@ -37,7 +35,9 @@ class UserManager(BaseUserManager["User"]):
 class User(AbstractBaseUser):
     """A person. Signs in by email; belongs to one partnership; rights come from memberships."""
 
-    partnership = models.ForeignKey(Partnership, on_delete=models.PROTECT, related_name="users")
+    partnership = models.ForeignKey(
+        "organisations.Partnership", on_delete=models.PROTECT, related_name="users"
+    )
     email = models.EmailField(unique=True)
     full_name = models.CharField(max_length=200)
     is_active = models.BooleanField(default=True)
@@ -64,7 +64,7 @@ class Membership(models.Model):
 
     user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="memberships")
     organisation = models.ForeignKey(
-        Organisation, on_delete=models.PROTECT, related_name="memberships"
+        "organisations.Organisation", on_delete=models.PROTECT, related_name="memberships"
     )
     role = models.CharField(max_length=32, choices=Role.choices)
 
@@ -80,7 +80,7 @@ class Membership(models.Model):
 class Invitation(models.Model):
     """An emailed one-time link through which an invited person sets their password."""
 
-    partnership = models.ForeignKey(Partnership, on_delete=models.PROTECT)
+    partnership = models.ForeignKey("organisations.Partnership", on_delete=models.PROTECT)
     user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="invitations")
     invited_by = models.ForeignKey(
         User, null=True, on_delete=models.SET_NULL, related_name="invitations_sent"

@@ -21,10 +21,11 @@ from maqa.accounts.models import Invitation, Membership, Role, User
 from maqa.core.errors import ApplicationError
 from maqa.core.models import AuditEvent
 from maqa.core.services import audit_record
-from maqa.organisations.models import Organisation, Partnership
 
 if TYPE_CHECKING:
     from collections.abc import Iterable
+
+    from maqa.organisations.models import Organisation, Partnership
 
 SIGN_IN_OBJECT = "accounts.sign_in"
 LOCKED_OUT_MESSAGE = (
@@ -180,7 +181,7 @@ def _token_hash(token: str) -> str:
 
 def _check_organisations(actor: User, organisation_ids: Iterable[int]) -> list[Organisation]:
     ids = set(organisation_ids)
-    orgs = list(Organisation.objects.filter(partnership=actor.partnership, pk__in=ids))
+    orgs = list(actor.partnership.organisations.filter(pk__in=ids))
     if len(orgs) != len(ids):
         raise ApplicationError("Choose organisations of your own partnership.")
     return orgs

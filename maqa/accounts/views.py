@@ -29,7 +29,7 @@ def _next_url(request: HttpRequest) -> str:
 
 def sign_in(request: HttpRequest) -> HttpResponse:
     if request.user.is_authenticated:
-        return redirect("core:home")
+        return redirect("home:home")
     form = SignInForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -72,7 +72,7 @@ def two_factor(request: HttpRequest) -> HttpResponse:
             form.add_error("token", error.message)
         else:
             otp_login(request, device)
-            return redirect("core:home")
+            return redirect("home:home")
     return render(request, "accounts/two_factor.html", {"form": form})
 
 
@@ -94,7 +94,7 @@ def two_factor_setup(request: HttpRequest) -> HttpResponse:
         else:
             otp_login(request, device)
             messages.success(request, "Two-factor sign-in is set up.")
-            return redirect("core:home")
+            return redirect("home:home")
     qr_svg = segno.make(device.config_url, error="m").svg_inline(scale=4, title="QR code")
     secret = base64.b32encode(device.bin_key).decode().rstrip("=")
     return render(

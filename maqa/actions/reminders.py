@@ -25,8 +25,10 @@ from maqa.accounts.models import Membership, Role, User
 from maqa.actions.models import Action, ActionReminder
 from maqa.core.models import AuditEvent
 from maqa.core.services import audit_record
+from maqa.core.words import long_date
+from maqa.notify.email import Email, emails_send, site_link
+from maqa.notify.people import agency_auditors
 from maqa.organisations.models import Partnership
-from maqa.returns.reminders import Email, agency_auditors, emails_send, long_date, site_link
 
 REMINDED_STATUSES = (Action.Status.NOT_STARTED, Action.Status.IN_PROGRESS)
 REMINDERS_OBJECT = "actions.reminders"

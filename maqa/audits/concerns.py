@@ -30,8 +30,9 @@ from maqa.audits.models import Audit, Case, SafeguardingConcern
 from maqa.core.errors import ApplicationError
 from maqa.core.models import AuditEvent
 from maqa.core.services import audit_record
+from maqa.core.words import long_date
+from maqa.notify.email import Email, emails_send, site_link
 from maqa.organisations.models import Organisation
-from maqa.returns.reminders import Email, emails_send, long_date, site_link
 
 RAISE_STATES = (Audit.State.RETURNS_OPEN, Audit.State.PANEL, Audit.State.REPORTING)
 

@@ -10,7 +10,7 @@ from maqa.audits.reaudit import check_reaudit_of, reaudit_choices
 from maqa.core.errors import ApplicationError
 from maqa.core.forms import GovukForm
 from maqa.organisations.models import Organisation, Partnership
-from maqa.returns.models import AuditToolVersion
+from maqa.tools.models import AuditToolVersion
 
 
 class AuditForm(GovukForm):

@@ -38,6 +38,48 @@ class Audit(models.Model):
         PUBLISHED = "published", "Published"
         CLOSED = "closed", "Closed"
 
+        # The state sets, defined once: access rules, selectors, services and the search's
+        # visibility all use these.
+        @classmethod
+        def at_panel(cls) -> frozenset[str]:
+            """From the panel on: panel members read every return (the pre-read)."""
+            return frozenset({cls.PANEL, cls.REPORTING, cls.PUBLISHED, cls.CLOSED})
+
+        @classmethod
+        def recording(cls) -> frozenset[str]:
+            """The panel's record (grades, notes, findings) can change."""
+            return frozenset({cls.PANEL, cls.REPORTING})
+
+        @classmethod
+        def publishable(cls) -> frozenset[str]:
+            """A briefing can be asked for and confirmed (republished while published)."""
+            return frozenset({cls.REPORTING, cls.PUBLISHED})
+
+        @classmethod
+        def published(cls) -> frozenset[str]:
+            """Published or closed: the briefing's versions are public to the partnership."""
+            return frozenset({cls.PUBLISHED, cls.CLOSED})
+
+        @classmethod
+        def concerns_open(cls) -> frozenset[str]:
+            """Immediate safeguarding concerns can be raised."""
+            return frozenset({cls.RETURNS_OPEN, cls.PANEL, cls.REPORTING})
+
+        @classmethod
+        def reopenable(cls) -> frozenset[str]:
+            """A submitted return can be reopened (sent back) by an admin."""
+            return frozenset({cls.RETURNS_OPEN, cls.PANEL})
+
+        @classmethod
+        def next_of(cls, state: str) -> str | None:
+            """The state an audit moves on to, one step at a time."""
+            return FORWARD.get(state)
+
+        @classmethod
+        def previous_of(cls, state: str) -> str | None:
+            """The state an audit can move back to (not to draft, not from closed)."""
+            return BACK.get(state)
+
     partnership = models.ForeignKey(Partnership, on_delete=models.PROTECT, related_name="audits")
     theme = models.CharField(max_length=200)
     aim = models.TextField()
@@ -48,7 +90,7 @@ class Audit(models.Model):
     sample_size = models.PositiveSmallIntegerField(default=8)
     agencies = models.ManyToManyField(Organisation, related_name="audits", blank=True)
     tool_version = models.ForeignKey(
-        "returns.AuditToolVersion", on_delete=models.PROTECT, related_name="audits"
+        "tools.AuditToolVersion", on_delete=models.PROTECT, related_name="audits"
     )
     returns_due = models.DateField()
     panel_date = models.DateField()
@@ -170,3 +212,18 @@ class SafeguardingConcern(models.Model):
     @property
     def is_open(self) -> bool:
         return self.outcome_recorded_at is None
+
+
+_S = Audit.State
+# The order an audit moves through; an admin moves it one step at a time.
+FORWARD: dict[str, str] = {
+    _S.DRAFT: _S.RETURNS_OPEN,
+    _S.RETURNS_OPEN: _S.PANEL,
+    _S.PANEL: _S.REPORTING,
+    _S.REPORTING: _S.PUBLISHED,
+    _S.PUBLISHED: _S.CLOSED,
+}
+# Moving back: one step, never to draft (returns exist) and never from closed (identifiers gone).
+BACK: dict[str, str] = {
+    after: before for before, after in FORWARD.items() if before != _S.DRAFT and after != _S.CLOSED
+}

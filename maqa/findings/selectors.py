@@ -20,10 +20,11 @@ from django.http import Http404
 
 from maqa.accounts.access import AnyUser, access_in_partnership, is_partnership_admin, roles_of
 from maqa.accounts.models import Role
-from maqa.audits.access import PANEL_STATES, access_audit, returns_visible_to
+from maqa.audits.access import PANEL_STATES, access_audit
 from maqa.audits.models import Audit
 from maqa.findings.models import Finding, LearningTheme, Theme
 from maqa.organisations.models import Partnership, Resource
+from maqa.returns.access import returns_visible_to
 from maqa.returns.models import Return
 
 # Findings are recorded and changed while the audit is at panel or in reporting.

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import Any
 
 import yaml
@@ -10,8 +9,10 @@ from django.db import transaction
 
 from maqa.findings.models import Theme
 from maqa.organisations.models import Partnership
+from maqa.suggestions.taxonomy import default_taxonomy_path
 
-DEFAULT_TAXONOMY = Path(__file__).resolve().parent.parent / "themes" / "data" / "taxonomy.yaml"
+# The default taxonomy ships with the suggestion engine, which reads the same file format.
+DEFAULT_TAXONOMY = default_taxonomy_path()
 
 
 def default_taxonomy() -> dict[str, Any]:

@@ -26,7 +26,7 @@ from maqa.audits.models import Audit
 from maqa.core.errors import ApplicationError
 from maqa.core.http import AuthedRequest, client_ip
 from maqa.findings import services
-from maqa.findings.forms_findings import (
+from maqa.findings.forms import (
     AcceptThemeForm,
     FindingForm,
     accepted_theme,
@@ -42,7 +42,7 @@ from maqa.findings.selectors import (
     theme_recurrence,
     top_slugs,
 )
-from maqa.themes.partnership import PointSuggestions, method_line, suggestions_for
+from maqa.findings.suggestions import PointSuggestions, method_line, suggestions_for
 
 
 def chosen_tops(form: FindingForm) -> list[str]:

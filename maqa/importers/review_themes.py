@@ -1,7 +1,7 @@
 """Themes for each point of a briefing being reviewed before import.
 
 The review page lists every point with the themes it will be saved with, which start as the
-suggester's own picks (maqa.themes.partnership, learnt from the partnership's coding), and the
+suggester's own picks (maqa.findings.suggestions, learnt from the partnership's coding), and the
 other themes suggested for it, each with an Accept button that adds it. What the person accepted
 travels in the review form as a hidden field (point text -> theme ids); on saving, the import
 gives each point those themes (``accepted_themes`` in the record, read by
@@ -16,8 +16,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from maqa.findings.models import Theme
+from maqa.findings.suggestions import ThemeSuggestion, suggestions_for
 from maqa.organisations.models import Partnership
-from maqa.themes.partnership import ThemeSuggestion, suggestions_for
 
 MAX_THEMES = 3
 

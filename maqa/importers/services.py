@@ -42,7 +42,7 @@ from maqa.importers.models import ImportBatch, ImportedDocument
 from maqa.importers.parse import parse_briefing
 from maqa.importers.review_themes import with_accepted
 from maqa.organisations.models import Organisation, Partnership
-from maqa.returns.models import AuditTool, AuditToolVersion
+from maqa.tools.models import AuditTool, AuditToolVersion
 
 logger = logging.getLogger(__name__)
 
@@ -305,14 +305,14 @@ class _SuggestionLike(Protocol):
 def suggest_themes(
     partnership: Partnership, texts: Sequence[str], polarities: Sequence[str]
 ) -> list[list[Theme]] | None:
-    """Themes for each text from the theme suggester (maqa.themes.suggest), or None when it is
+    """Themes for each text from the theme suggester (maqa.suggestions.suggest), or None when it is
     not there, is switched off (settings.IMPORT_SUGGEST_THEMES) or fails: then points are saved
     without themes and listed as needing one."""
     if not texts or not getattr(settings, "IMPORT_SUGGEST_THEMES", True):
         return None
     try:
-        from maqa.themes.suggest import Suggester
-        from maqa.themes.taxonomy import load_taxonomy
+        from maqa.suggestions.suggest import Suggester
+        from maqa.suggestions.taxonomy import load_taxonomy
     except Exception:  # not installed, or its dependencies are missing
         return None
     if not all(callable(getattr(Suggester, name, None)) for name in ("fit", "suggest_many")):

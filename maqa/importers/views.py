@@ -18,11 +18,11 @@ from maqa.accounts.access import access_in_partnership, require_partnership_admi
 from maqa.core.errors import ApplicationError
 from maqa.core.http import AuthedRequest, client_ip
 from maqa.findings.models import Finding
+from maqa.findings.suggestions import method_line
 from maqa.importers import services
 from maqa.importers.forms import ReviewForm, UploadForm
 from maqa.importers.models import ImportBatch, ImportedDocument
 from maqa.importers.review_themes import accepted_map, review_points
-from maqa.themes.partnership import method_line
 
 View = Callable[..., HttpResponse]
 Status = ImportedDocument.Status

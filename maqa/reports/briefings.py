@@ -1,6 +1,6 @@
 """The briefing data of many audits at once, for the board report.
 
-``gather_many(audits)`` gives for each audit exactly what ``maqa.findings.record.gather`` gives
+``gather_many(audits)`` gives for each audit exactly what ``maqa.briefings.gather.gather`` gives
 for one (a test holds them equal), in eight queries however many audits there are, instead of
 about seven per audit: the board report of a long history shows dozens of briefings.
 """
@@ -14,8 +14,8 @@ from typing import NamedTuple
 from django.db.models import QuerySet
 
 from maqa.audits.models import Audit, Case
+from maqa.briefings.gather import AuditData, ChildData, LinkData, ThemeData
 from maqa.findings.models import Finding, LearningTheme
-from maqa.findings.record import AuditData, ChildData, LinkData, ThemeData
 from maqa.organisations.models import Organisation, Resource
 from maqa.returns.models import Return
 
@@ -51,7 +51,7 @@ def point_resources(findings: QuerySet[Finding]) -> dict[int, list[ResourceRow]]
 
 
 def _point(text: str) -> str:
-    # As maqa.findings.record: one point as one line, runs of space made one.
+    # As maqa.briefings.gather: one point as one line, runs of space made one.
     return " ".join(text.split())
 
 

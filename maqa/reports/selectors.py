@@ -21,13 +21,15 @@ from django.utils import timezone
 from maqa.accounts.access import AnyUser
 from maqa.actions.models import Action
 from maqa.audits.models import Audit
+from maqa.briefings.gather import build_record
+from maqa.briefings.models import BriefingVersion
 from maqa.briefings.record import InvalidRecord, briefing_content
-from maqa.findings.models import BriefingVersion, Finding, PanelGrade, Theme
-from maqa.findings.record import build_record
+from maqa.findings.models import Finding, Theme
 from maqa.organisations.models import Partnership
+from maqa.panel.models import PanelGrade
 from maqa.reports import access
 from maqa.reports.briefings import gather_many, point_resources
-from maqa.returns.models import AuditToolVersion
+from maqa.tools.models import AuditToolVersion
 from maqa.trends.selectors import OPEN_ACTION_STATES, TrendsData, trends_data
 
 # --- the period -----------------------------------------------------------------------------

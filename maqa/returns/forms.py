@@ -2,7 +2,7 @@
 
 Its fields are named by the tool's keys (``recognition.grade``, ``good_practice``), so a save
 posts {question key: answer} plus ``version``. The answers are checked by the service
-(maqa.returns.tools.clean_answer), which names the question in its message.
+(maqa.tools.definition.clean_answer), which names the question in its message.
 """
 
 from __future__ import annotations
@@ -14,7 +14,7 @@ from django import forms
 from maqa.accounts.models import User
 from maqa.core.forms import GovukForm, style_fields
 from maqa.returns.models import Return
-from maqa.returns.tools import FREE_TEXT_KEYS, YES_NO_NA, questions_of
+from maqa.tools.definition import FREE_TEXT_KEYS, YES_NO_NA, questions_of
 
 RELOAD_TEXT = "Reload the page and try again: the form was sent without its version."
 

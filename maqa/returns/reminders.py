@@ -11,23 +11,22 @@ both reminders. A reminder whose every email failed is forgotten again, so the n
 from __future__ import annotations
 
 import logging
-import smtplib
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
 
-from django.conf import settings
-from django.core.mail import EmailMessage, get_connection
 from django.db import IntegrityError, transaction
 from django.utils import timezone
-from django.utils.dateformat import format as date_format
 
-from maqa.accounts.models import Membership, Role, User
+from maqa.accounts.models import User
 from maqa.audits.models import Audit
 from maqa.core.errors import ApplicationError
 from maqa.core.models import AuditEvent
 from maqa.core.services import audit_record
+from maqa.core.words import long_date
+from maqa.notify.email import Email, emails_send, site_link
+from maqa.notify.people import agency_auditors
 from maqa.organisations.models import Organisation, Partnership
 from maqa.returns.models import AgencyDeadline, ReminderSent, Return
 
@@ -42,74 +41,7 @@ REMINDERS_OBJECT = "returns.reminders"
 # --- email ----------------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class Email:
-    to: str
-    subject: str
-    body: str
-    # The ReminderSent rows this email delivers (none for a dry run or an alert).
-    reminders: tuple[int, ...] = ()
-
-
-def site_link(path: str) -> str:
-    return f"{settings.SITE_URL.rstrip('/')}{path}"
-
-
-def long_date(day: date) -> str:
-    return date_format(day, "j F Y")
-
-
-def emails_send(emails: Sequence[Email]) -> list[Email]:
-    """Send each email over one connection; return those that could not be sent.
-
-    Failures are logged, not raised: this runs after the data has committed, and one bad address
-    must not stop the rest.
-    """
-    failed: list[Email] = []
-    if not emails:
-        return failed
-    connection = get_connection()
-    try:
-        for email in emails:
-            message = EmailMessage(
-                subject=email.subject,
-                body=email.body,
-                from_email=settings.DEFAULT_FROM_EMAIL,
-                to=[email.to],
-                connection=connection,
-            )
-            try:
-                message.send()
-            except (smtplib.SMTPException, OSError):
-                logger.exception("Could not send %r to %s", email.subject, email.to)
-                failed.append(email)
-    finally:
-        try:
-            connection.close()
-        except (smtplib.SMTPException, OSError):
-            logger.warning("Could not close the email connection cleanly")
-    return failed
-
-
 # --- who is reminded ------------------------------------------------------------------------
-
-
-def agency_auditors(organisation_ids: Iterable[int]) -> dict[int, list[User]]:
-    """The active agency auditors of each organisation (active organisations only)."""
-    auditors: dict[int, list[User]] = defaultdict(list)
-    memberships = (
-        Membership.objects.filter(
-            role=Role.AGENCY_AUDITOR,
-            organisation_id__in=set(organisation_ids),
-            organisation__active=True,
-            user__is_active=True,
-        )
-        .select_related("user")
-        .order_by("user__email")
-    )
-    for membership in memberships:
-        auditors[membership.organisation_id].append(membership.user)
-    return auditors
 
 
 def recipients_for(ret: Return, auditors: dict[int, list[User]]) -> list[User]:

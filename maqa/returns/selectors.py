@@ -6,14 +6,14 @@ import datetime
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import QuerySet
+from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 
 from maqa.accounts.models import Role, User
-from maqa.audits.access import auditor_org_ids
+from maqa.audits.access import auditor_org_ids, audits_visible_to
 from maqa.audits.models import Audit
 from maqa.returns.models import AgencyDeadline, Return
-from maqa.returns.tools import YES_NO_NA, questions_of
+from maqa.tools.definition import YES_NO_NA, questions_of
 
 # Questions that must be answered before a return is submitted; the others may stay empty.
 REQUIRED_KINDS = ("grade", "yes_no_na")
@@ -201,3 +201,22 @@ def reassign_candidates(ret: Return) -> QuerySet[User]:
     if ret.assignee_id is not None:
         people = people.exclude(pk=ret.assignee_id)
     return people.distinct().order_by("full_name")
+
+
+@dataclass
+class AuditRow:
+    audit: Audit
+    returns_total: int
+    returns_done: int
+
+
+def audit_rows_for(*, user: User) -> list[AuditRow]:
+    done = Q(returns__state__in=[Return.State.SUBMITTED, Return.State.NOT_KNOWN])
+    audits = (
+        audits_visible_to(user)
+        .annotate(
+            total=Count("returns", distinct=True), done=Count("returns", filter=done, distinct=True)
+        )
+        .order_by("-panel_date")
+    )
+    return [AuditRow(a, a.total, a.done) for a in audits]

@@ -16,10 +16,11 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import dateformat, timezone
 
+from maqa.accounts.access import check_admin_of
 from maqa.accounts.models import User
 from maqa.audits.access import auditor_org_ids
 from maqa.audits.models import Audit
-from maqa.core.errors import ApplicationError
+from maqa.core.errors import ApplicationError, checked_reason
 from maqa.core.models import AuditEvent
 from maqa.core.services import audit_record
 from maqa.organisations.models import Organisation
@@ -31,7 +32,7 @@ from maqa.returns.selectors import (
     reassign_candidates,
 )
 from maqa.returns.selectors import return_due_date as return_due_date
-from maqa.returns.tools import FREE_TEXT_KEYS, clean_answer, questions_of
+from maqa.tools.definition import FREE_TEXT_KEYS, clean_answer, questions_of
 
 MAX_FREE_TEXT = 10_000
 MAX_COMMENT = 2_000
@@ -491,3 +492,66 @@ def deadline_extend(
             },
         )
     return deadline
+
+
+STALE_REOPEN = (
+    "This return changed after you opened this page. Go back to the panel, check it, and "
+    "reopen it again if it still needs it."
+)
+
+
+def return_reopen(
+    *, actor: User, ip: str | None, audit: Audit, ret: Return, reason: str, version: int
+) -> Return:
+    """Reopen a submitted (or not known) return, made on ``version``: it goes back to the agency
+    as "sent back", with the reason as the comment they read. The reason is kept in the audit
+    trail. The agency can change it while returns are open (at the panel, move the audit back)."""
+    check_admin_of(actor, audit.partnership_id)
+    reason = checked_reason(reason)
+    if ret.audit_id != audit.pk:
+        raise ApplicationError("This return is not of this audit.")
+    with transaction.atomic():
+        current_audit = Audit.objects.select_for_update().get(pk=audit.pk)
+        if current_audit.state not in Audit.State.reopenable():
+            raise ApplicationError(
+                "A return can be reopened only while returns are open or at the panel."
+            )
+        current = Return.objects.get(pk=ret.pk)
+        if current.version != version:
+            raise ApplicationError(STALE_REOPEN)
+        if not current.is_locked:
+            raise ApplicationError(
+                "Only a submitted return, or one answered as not known, can be reopened."
+            )
+        old_state, new_version, now = current.state, version + 1, timezone.now()
+        locked = (Return.State.SUBMITTED, Return.State.NOT_KNOWN)
+        updated = Return.objects.filter(pk=current.pk, version=version, state__in=locked).update(
+            state=Return.State.SENT_BACK, sent_back_comment=reason, version=new_version,
+            updated_at=now, updated_by=actor,
+        )  # fmt: skip
+        if updated != 1:
+            raise ApplicationError(STALE_REOPEN)
+        current.refresh_from_db()
+        ReturnRevision.objects.create(
+            return_obj=current,
+            version=new_version,
+            kind=ReturnRevision.Kind.SENT_BACK,
+            content=content_of(current),
+            saved_by=actor,
+        )
+        audit_record(
+            action=AuditEvent.Action.CHANGED,
+            actor=actor,
+            ip=ip,
+            obj=current,
+            summary={
+                "audit": audit.pk,
+                "state": [old_state, Return.State.SENT_BACK],
+                "version": [version, new_version],
+                "reopened": current_audit.state,
+                "reason": reason,
+            },
+        )
+    for name in ("state", "sent_back_comment", "version", "updated_at", "updated_by_id"):
+        setattr(ret, name, getattr(current, name))
+    return ret

@@ -14,11 +14,12 @@ from django.utils import dateformat, timezone
 from django.views.decorators.http import require_POST
 
 from maqa.accounts.access import AnyUser, is_partnership_admin
-from maqa.audits.access import access_audit_admin, access_return, can_edit_return
+from maqa.audits.access import access_audit_admin
 from maqa.audits.models import Audit
 from maqa.core.errors import ApplicationError
 from maqa.core.http import AuthedRequest, client_ip
 from maqa.returns import services
+from maqa.returns.access import access_return, can_edit_return
 from maqa.returns.forms import (
     RELOAD_TEXT,
     DeadlineForm,
@@ -320,7 +321,7 @@ def deadline_extend(request: AuthedRequest, audit_pk: int, org_pk: int) -> HttpR
             messages.success(
                 request, f"{organisation.name}'s returns are now due on {_day(deadline)}."
             )
-            return redirect("audits:audit-detail", pk=audit.pk)
+            return redirect("home:audit-detail", pk=audit.pk)
     return render(
         request,
         "returns/deadline_extend.html",

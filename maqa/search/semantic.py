@@ -1,5 +1,5 @@
 """Matching by meaning, when the ``maqa[ml]`` extra is installed: sentence embeddings of
-all-MiniLM-L6-v2 (:mod:`maqa.themes.embeddings`, onnxruntime, no torch).
+all-MiniLM-L6-v2 (:mod:`maqa.suggestions.embeddings`, onnxruntime, no torch).
 
 A search then
 
@@ -37,7 +37,7 @@ from django.db import connection
 from maqa.search.models import DocumentEmbedding
 from maqa.search.query import ParsedQuery
 from maqa.search.types import COUNT_CAP, Hit
-from maqa.themes import embeddings as emb
+from maqa.suggestions import embeddings as emb
 
 if TYPE_CHECKING:
     import numpy as np

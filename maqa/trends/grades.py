@@ -12,9 +12,10 @@ from typing import TYPE_CHECKING, Any
 from django.db.models import Count
 from django.db.models.fields.json import KT
 
-from maqa.findings.models import PanelGrade
 from maqa.organisations.models import Organisation
-from maqa.returns.models import AuditToolVersion, Return
+from maqa.panel.models import PanelGrade
+from maqa.returns.models import Return
+from maqa.tools.models import AuditToolVersion
 
 if TYPE_CHECKING:
     from maqa.trends.selectors import AuditColumn

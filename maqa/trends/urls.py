@@ -2,10 +2,11 @@
 
 from django.urls import path
 
-from maqa.trends import views
+from maqa.trends import views, views_reaudit
 
 app_name = "trends"
 
 urlpatterns = [
     path("", views.trends, name="trends"),
+    path("reaudit/<int:pk>/", views_reaudit.audit_reaudit, name="audit-reaudit"),
 ]

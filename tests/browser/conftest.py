@@ -15,7 +15,7 @@ from typing import Any
 import pytest
 from playwright.sync_api import Page, expect
 
-from maqa.organisations.demo import DEMO_PASSWORD, DEMO_PEOPLE, DemoPerson, demo_load
+from maqa.demo.partnership import DEMO_PASSWORD, DEMO_PEOPLE, DemoPerson, demo_load
 from tests.permissions import MATRIX, Rule
 
 HERE = Path(__file__).resolve().parent
@@ -156,12 +156,13 @@ def demo_world(site: Site) -> dict[str, object]:
     Call it once per test: it creates the concern and the copied tool.
     """
     from maqa.audits.concerns import concern_raise
-    from maqa.audits.demo import DEMO_THEME
     from maqa.audits.models import Audit
+    from maqa.demo.live_audit import DEMO_THEME
     from maqa.findings.models import Theme
     from maqa.organisations.models import Organisation
-    from maqa.returns.models import AuditTool, Return
-    from maqa.returns.services_tools import tool_copy
+    from maqa.returns.models import Return
+    from maqa.tools.models import AuditTool
+    from maqa.tools.services import tool_copy
 
     users = demo_users()
     admin, police = users["admin"], users["police"]
@@ -237,9 +238,9 @@ def _import_world(admin: Any) -> dict[str, object]:
 
 
 def demo_state() -> str:
-    """The demo audit's state (returns open, as maqa/audits/demo.py leaves it)."""
-    from maqa.audits.demo import DEMO_THEME
+    """The demo audit's state (returns open, as maqa/demo/live_audit.py leaves it)."""
     from maqa.audits.models import Audit
+    from maqa.demo.live_audit import DEMO_THEME
 
     return str(Audit.objects.get(theme=DEMO_THEME).state)
 

@@ -25,7 +25,7 @@ from playwright.sync_api import Browser, FilePayload, Page, expect
 
 from maqa.actions.models import Action
 from maqa.actions.services import action_create
-from maqa.findings.demo import PUBLISHED_THEME
+from maqa.demo.published_audit import PUBLISHED_THEME
 from maqa.findings.models import Finding
 from maqa.organisations.models import Organisation
 from tests.browser.axe import axe_violations, check_axe, with_axe

@@ -31,10 +31,12 @@ from playwright.sync_api import Browser, BrowserContext, FilePayload, Locator, P
 from maqa.accounts.models import User
 from maqa.audits import crypto
 from maqa.audits.models import Audit
-from maqa.organisations.demo import DEMO_PASSWORD
-from maqa.returns.models import AuditTool, Return
-from maqa.returns.reminders import long_date, site_link
-from maqa.returns.tools import questions_of
+from maqa.core.words import long_date
+from maqa.demo.partnership import DEMO_PASSWORD
+from maqa.notify.email import site_link
+from maqa.returns.models import Return
+from maqa.tools.definition import questions_of
+from maqa.tools.models import AuditTool
 from tests.browser.axe import axe_violations, check_axe, with_axe
 from tests.browser.conftest import Site
 
@@ -516,7 +518,7 @@ def move_on_and_close(story: Story) -> None:
     # Publishing goes through the briefing: asked by one admin, confirmed by another (the pages
     # of that are walked in test_panel_to_briefing.py; here the services do it).
     from maqa.accounts.models import User
-    from maqa.findings.publication import CHECKLIST, publication_confirm, publication_request
+    from maqa.lifecycle.publication import CHECKLIST, publication_confirm, publication_request
 
     story.audit.refresh_from_db()
     admin_user = User.objects.get(email="admin@demo.test")

@@ -5,10 +5,10 @@ recorded and themed, a planted NHS number and a child's name blocked at publicat
 published; PDF and Word downloaded and opened (PDF text extracted with pdftotext; Word converted
 by LibreOffice headless without error)."
 
-The demo audit "Engagement with fathers" starts in returns open (maqa/audits/demo.py). The admin
+The demo audit "Engagement with fathers" starts in returns open (maqa/demo/live_audit.py). The admin
 moves it to the panel; the admin and the panel member agree grades on a child's page and read
 them in the grid; they record findings like those of the demo's published audit
-(maqa/findings/demo.py), each with its themes chosen in the form; the audit moves to reporting.
+(maqa/demo/published_audit.py), each with its themes chosen in the form; the audit moves to reporting.
 Two planted points (a synthetic NHS number with a valid check digit, and a sampled child's name,
 decrypted here from the case list) block publication; once both are corrected the admin asks to
 publish, the second admin (deputy@demo.test) confirms with the checklist, and version 1 is
@@ -31,17 +31,17 @@ import pytest
 from playwright.sync_api import Browser, Download, Locator, Page, expect
 
 from maqa.audits import crypto
-from maqa.audits.demo import DEMO_THEME
 from maqa.audits.models import Audit
-from maqa.findings.models import BriefingVersion
-from maqa.findings.publication import CHECKLIST
-from maqa.organisations.demo import DEMO_PASSWORD
+from maqa.briefings.models import BriefingVersion
+from maqa.demo.live_audit import DEMO_THEME
+from maqa.demo.partnership import DEMO_PASSWORD
+from maqa.lifecycle.publication import CHECKLIST
 from tests.browser.axe import axe_violations, check_axe, with_axe
 from tests.browser.conftest import Site
 
 pytestmark = pytest.mark.browser
 
-# The second partnership admin (maqa/findings/demo.py): not one of DEMO_PEOPLE, so not a persona
+# The second partnership admin (maqa/demo/published_audit.py): not one of DEMO_PEOPLE, so not a persona
 # of the permission matrix; signed in here by email.
 DEPUTY = ("deputy@demo.test", "Dana Deputy")
 
@@ -55,7 +55,7 @@ GRADES = [
      "The child was seen but their wishes were not recorded in the plan."),
 ]  # fmt: skip
 
-# Findings like the seeds' (maqa/findings/demo.py), each with its themes as (top-level theme,
+# Findings like the seeds' (maqa/demo/published_audit.py), each with its themes as (top-level theme,
 # theme): the top-level theme itself, or one of its subthemes (see choose_themes).
 FATHERS = "Fathers, male carers and partners"
 VOICE = "Voice and lived experience of the child"

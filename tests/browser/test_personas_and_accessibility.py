@@ -96,7 +96,7 @@ def test_the_sweep_opens_every_page_about_an_audit_that_a_demo_person_may_open(
         for name in pages_for(persona, state)
         if MATRIX[name].per_state
     }
-    assert {"audits:audit-detail", "returns:return-detail"} <= about_an_audit, about_an_audit
+    assert {"home:audit-detail", "returns:return-detail"} <= about_an_audit, about_an_audit
     for name in sorted(about_an_audit):
         assert url_of(site, name, world).startswith(site.url + "/"), name
 
@@ -241,10 +241,10 @@ def test_the_admin_s_pages_load_with_no_console_errors(page: Page, site: Site) -
     page.on("pageerror", on_page_error)
     world = demo_world(site)
     site.sign_in(page, "admin")
-    for name in ["core:home", *pages_for("admin", demo_state())]:
+    for name in ["home:home", *pages_for("admin", demo_state())]:
         page.goto(url_of(site, name, world))
         page.wait_for_load_state("networkidle")
-        if name == "core:home":
+        if name == "home:home":
             # The page script ran: GOV.UK Frontend's JS-enabled styles are on.
             expect(page.locator("body")).to_have_class(re.compile(r"\bgovuk-frontend-supported\b"))
     assert not errors, "console errors:\n" + "\n".join(errors)

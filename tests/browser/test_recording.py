@@ -19,11 +19,11 @@ import pytest
 from playwright.sync_api import Locator, Page, expect
 
 from maqa.accounts.models import User
-from maqa.audits.demo import DEMO_THEME
 from maqa.audits.models import Audit
-from maqa.audits.services import audit_move_on
+from maqa.demo.live_audit import DEMO_THEME
 from maqa.findings.models import Finding
-from maqa.themes.partnership import active_method, method_line, suggestions_for
+from maqa.findings.suggestions import active_method, method_line, suggestions_for
+from maqa.lifecycle.services import audit_move_on
 from tests.browser.axe import FAILING_IMPACTS, axe_violations, with_axe
 from tests.browser.conftest import REPO, Site
 

@@ -10,9 +10,9 @@ from typing import Any
 from django.utils import timezone
 
 from maqa.actions.services import action_create, action_update_add
-from maqa.actions.testing import tiny_pdf
 from maqa.findings.models import Finding
 from maqa.organisations.models import Organisation
+from maqa.testing.actions import tiny_pdf
 from tests.browser.conftest import Site
 
 

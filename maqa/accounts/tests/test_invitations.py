@@ -8,7 +8,7 @@ from django.utils import timezone
 
 from maqa.accounts.models import Invitation, User
 from maqa.core.models import AuditEvent
-from maqa.core.testing import sign_in
+from maqa.testing.personas import sign_in
 
 GOOD_PASSWORD = "a-long-and-unusual-passphrase"
 

@@ -13,7 +13,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from maqa.accounts import services
 from maqa.accounts.models import User
 from maqa.core.models import AuditEvent
-from maqa.core.testing import PERSONA_PASSWORD, confirmed_device, sign_in
+from maqa.testing.personas import PERSONA_PASSWORD, confirmed_device, sign_in
 
 
 def post_sign_in(client, email, password, ip="192.0.2.10"):

@@ -17,10 +17,10 @@ from django.core.management import call_command
 from maqa.actions.models import Action, ActionReminder
 from maqa.actions.reminders import action_reminders_send
 from maqa.actions.services import action_cancel, action_edit, action_update_add
-from maqa.actions.testing import make_action
-from maqa.audits.testing import make_audit
 from maqa.core.models import AuditEvent
 from maqa.findings.models import Finding
+from maqa.testing.actions import make_action
+from maqa.testing.audits import make_audit
 
 LONDON = ZoneInfo("Europe/London")
 MORNING = datetime.datetime(2026, 12, 1, 9, 0, tzinfo=LONDON)

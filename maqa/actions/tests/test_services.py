@@ -15,11 +15,11 @@ from django.utils import timezone
 from maqa.actions import services
 from maqa.actions.evidence import clean_filename, stored_path
 from maqa.actions.models import Action, ActionUpdate, Evidence
-from maqa.actions.testing import make_action, tiny_docx, tiny_image, tiny_pdf
-from maqa.audits.testing import make_audit
 from maqa.core.errors import ApplicationError
 from maqa.core.models import AuditEvent
 from maqa.findings.models import Finding, Theme
+from maqa.testing.actions import make_action, tiny_docx, tiny_image, tiny_pdf
+from maqa.testing.audits import make_audit
 
 S = Action.Status
 

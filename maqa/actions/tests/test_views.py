@@ -15,11 +15,11 @@ from django.utils import timezone
 
 from maqa.actions.models import Action, Evidence
 from maqa.actions.services import action_update_add
-from maqa.actions.testing import make_action, tiny_pdf
-from maqa.audits.testing import make_audit
 from maqa.core.models import AuditEvent
-from maqa.core.testing import sign_in
 from maqa.findings.models import Finding, LearningTheme, Theme
+from maqa.testing.actions import make_action, tiny_pdf
+from maqa.testing.audits import make_audit
+from maqa.testing.personas import sign_in
 
 S = Action.Status
 

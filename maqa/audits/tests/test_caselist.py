@@ -23,10 +23,10 @@ from maqa.audits.caselist import (
 )
 from maqa.audits.models import Audit
 from maqa.audits.sampling import case_add, caselist_clear, caselist_import
-from maqa.audits.testing import make_audit, synthetic_case_number, synthetic_name
 from maqa.core.errors import ApplicationError
 from maqa.core.models import AuditEvent
 from maqa.organisations.models import Organisation
+from maqa.testing.audits import make_audit, synthetic_case_number, synthetic_name
 
 HEADERS = [c.header for c in COLUMNS]
 PANEL_DATE = datetime.date(2025, 6, 1)

@@ -16,11 +16,11 @@ from django.test import Client
 
 from maqa.accounts.models import User
 from maqa.audits.models import Audit
-from maqa.audits.services import IdentifiersInFreeText, audit_close
-from maqa.audits.testing import advance, make_audit, synthetic_case_number, synthetic_name
-from maqa.core.testing import PERSONA_EMAILS, build_personas, load_personas, sign_in
+from maqa.lifecycle.closing import IdentifiersInFreeText, audit_close
 from maqa.returns.models import Return
 from maqa.returns.services import return_save
+from maqa.testing.audits import advance, make_audit, synthetic_case_number, synthetic_name
+from maqa.testing.personas import PERSONA_EMAILS, build_personas, load_personas, sign_in
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

@@ -14,13 +14,13 @@ from django.core.management import call_command
 from maqa.accounts.models import Membership, Role, User
 from maqa.audits import concerns
 from maqa.audits.models import Audit, SafeguardingConcern
-from maqa.audits.testing import advance, make_audit
 from maqa.core.errors import ApplicationError
 from maqa.core.models import AuditEvent
-from maqa.core.testing import sign_in
 from maqa.organisations.models import Organisation
 from maqa.returns.models import Return
 from maqa.returns.tests.test_reminders import assert_no_case_details
+from maqa.testing.audits import advance, make_audit
+from maqa.testing.personas import sign_in
 
 DESCRIPTION = "Bruising seen at the last visit was not followed up; the child is at home now."
 OUTCOME = "Referred to the front door the same day; strategy discussion held."

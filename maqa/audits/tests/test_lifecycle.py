@@ -4,17 +4,13 @@ import pytest
 
 from maqa.audits import crypto
 from maqa.audits.models import Audit
-from maqa.audits.services import (
-    IdentifiersInFreeText,
-    audit_close,
-    audit_move_on,
-    identifier_scan,
-    identifiers_reveal,
-)
-from maqa.audits.testing import advance, make_audit, synthetic_case_number, synthetic_name
+from maqa.audits.services import identifiers_reveal
 from maqa.core.errors import ApplicationError
 from maqa.core.models import AuditEvent
+from maqa.lifecycle.closing import IdentifiersInFreeText, audit_close, identifier_scan
+from maqa.lifecycle.services import audit_move_on
 from maqa.returns.models import Return
+from maqa.testing.audits import advance, make_audit, synthetic_case_number, synthetic_name
 
 
 @pytest.fixture(autouse=True)

@@ -13,10 +13,10 @@ from django.test.utils import CaptureQueriesContext
 from maqa.audits.caselist import COLUMNS
 from maqa.audits.models import Audit
 from maqa.audits.sampling import caselist_import
-from maqa.audits.testing import make_audit, synthetic_case_number, synthetic_name
 from maqa.core.models import AuditEvent
-from maqa.core.testing import sign_in
 from maqa.organisations.models import Organisation
+from maqa.testing.audits import make_audit, synthetic_case_number, synthetic_name
+from maqa.testing.personas import sign_in
 
 HEADERS = [c.header for c in COLUMNS]
 

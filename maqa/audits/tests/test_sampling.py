@@ -19,10 +19,10 @@ from maqa.audits.sampling import (
     scope_description,
     shuffled,
 )
-from maqa.audits.testing import make_audit, synthetic_case_number, synthetic_name
 from maqa.core.errors import ApplicationError
 from maqa.core.models import AuditEvent
 from maqa.organisations.models import Organisation
+from maqa.testing.audits import make_audit, synthetic_case_number, synthetic_name
 
 
 @pytest.fixture(autouse=True)

@@ -6,7 +6,7 @@ from typing import Any
 
 import pytest
 
-from maqa.briefings.testing import sample_record
+from maqa.testing.briefings import sample_record
 
 
 @pytest.fixture

@@ -12,7 +12,6 @@ from weasyprint.urls import path2url
 from maqa.briefings import render_pdf as render_pdf_module
 from maqa.briefings.render_html import STATIC_DIR
 from maqa.briefings.render_pdf import BriefingURLFetcher, FetchRefused, render_pdf
-from maqa.briefings.testing import sample_record
 from maqa.briefings.tests.helpers import (
     NASTY,
     nasty_record,
@@ -24,6 +23,7 @@ from maqa.briefings.tests.helpers import (
     pdf_xmp,
     pdftotext,
 )
+from maqa.testing.briefings import sample_record
 
 A4 = (595.28, 841.89)  # points
 

@@ -27,7 +27,7 @@ from django.db import connection, transaction
 from maqa.core.audit_chain import GENESIS, Checkpoint, compute_hmac, verify_chain
 from maqa.core.models import AuditChainHead, AuditEvent
 from maqa.core.services import audit_record
-from maqa.core.testing import Personas
+from maqa.testing.personas import Personas
 
 BASE_DIR = Path(__file__).resolve().parents[3]
 WRONG_KEY = "a-guess-at-the-key-by-someone-with-only-the-database"

@@ -7,15 +7,15 @@ from __future__ import annotations
 import pytest
 
 from maqa.audits.models import Audit
-from maqa.audits.testing import advance, make_audit
 from maqa.core.errors import ApplicationError
 from maqa.core.models import AuditEvent
-from maqa.core.testing import Personas
 from maqa.findings import services
 from maqa.findings.models import Finding, LearningTheme, Theme
 from maqa.findings.selectors import audit_findings, findings_free_text
 from maqa.organisations.models import Resource
 from maqa.returns.models import Return
+from maqa.testing.audits import advance, make_audit
+from maqa.testing.personas import Personas
 
 S = Finding.Section
 P = Finding.Polarity

@@ -13,8 +13,6 @@ from django.test.utils import CaptureQueriesContext
 
 from maqa.accounts.models import Membership, Role, User
 from maqa.audits.models import Audit
-from maqa.audits.testing import advance, make_audit
-from maqa.core.testing import Personas, sign_in
 from maqa.findings.models import Finding, LearningTheme, Theme
 from maqa.findings.tests.test_findings import (
     S,
@@ -25,6 +23,8 @@ from maqa.findings.tests.test_findings import (
 )
 from maqa.organisations.models import Organisation
 from maqa.returns.models import Return
+from maqa.testing.audits import advance, make_audit
+from maqa.testing.personas import Personas, sign_in
 
 
 @pytest.fixture(autouse=True)

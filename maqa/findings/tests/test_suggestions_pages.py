@@ -12,14 +12,14 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
 from maqa.audits.models import Audit
-from maqa.audits.testing import make_audit
 from maqa.core.models import AuditEvent
-from maqa.core.testing import Personas, sign_in
+from maqa.findings import suggestions as partnership
 from maqa.findings.models import Finding
 from maqa.findings.selectors import theme_recurrence
 from maqa.findings.tests.test_findings import S, add_point, theme
-from maqa.themes import partnership
-from maqa.themes.suggest import resolve_method
+from maqa.suggestions.suggest import resolve_method
+from maqa.testing.audits import make_audit
+from maqa.testing.personas import Personas, sign_in
 
 FATHERS = "Nobody spoke to the father or the mother's new partner about the baby."
 

@@ -7,14 +7,14 @@ from __future__ import annotations
 import pytest
 from django.test import Client
 
-from maqa.audits.testing import make_audit
 from maqa.core.errors import ApplicationError
 from maqa.core.models import AuditEvent
-from maqa.core.testing import Personas, sign_in
 from maqa.findings import services
 from maqa.findings.models import Finding, Theme
 from maqa.findings.selectors import audit_findings, theme_fingerprint, theme_tree
 from maqa.findings.tests.test_findings import add_point
+from maqa.testing.audits import make_audit
+from maqa.testing.personas import Personas, sign_in
 
 
 @pytest.fixture(autouse=True)

@@ -311,7 +311,7 @@ def test_suggested_themes_are_applied_when_the_suggester_gives_them(personas, mo
 
 
 def test_the_real_suggester_codes_points_when_it_is_there(personas, settings):
-    pytest.importorskip("maqa.themes.suggest")
+    pytest.importorskip("maqa.suggestions.suggest")
     pytest.importorskip("sklearn")
     settings.IMPORT_SUGGEST_THEMES = True
     outcome = run(personas, briefing())
@@ -330,7 +330,7 @@ def test_without_the_suggester_points_are_uncoded(personas, monkeypatch, setting
     real_import = builtins.__import__
 
     def no_themes(name: str, *args: Any, **kwargs: Any) -> Any:
-        if name.startswith("maqa.themes"):
+        if name.startswith("maqa.suggestions"):
             raise ImportError(name)
         return real_import(name, *args, **kwargs)
 

@@ -11,11 +11,11 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 
-from maqa.core.testing import sign_in
+from maqa.findings import suggestions as partnership
 from maqa.findings.models import Finding, Theme
 from maqa.importers.models import ImportBatch, ImportedDocument
 from maqa.importers.tests.briefings import briefing
-from maqa.themes import partnership
+from maqa.testing.personas import sign_in
 
 pytestmark = pytest.mark.urls("maqa.importers.tests.urls_for_tests")
 

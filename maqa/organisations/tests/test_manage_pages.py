@@ -1,8 +1,8 @@
 from __future__ import annotations
 
 from maqa.core.models import AuditEvent
-from maqa.core.testing import sign_in
 from maqa.organisations.models import Organisation, Resource
+from maqa.testing.personas import sign_in
 
 
 def test_an_admin_adds_an_organisation_and_it_is_recorded(client, personas):

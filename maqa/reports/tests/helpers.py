@@ -15,10 +15,11 @@ import openpyxl
 
 from maqa.actions.models import Action
 from maqa.audits.models import Audit
-from maqa.audits.testing import make_audit
-from maqa.core.testing import Personas
-from maqa.findings.models import Finding, LearningTheme, PanelGrade, Theme
+from maqa.findings.models import Finding, LearningTheme, Theme
 from maqa.organisations.models import Organisation
+from maqa.panel.models import PanelGrade
+from maqa.testing.audits import make_audit
+from maqa.testing.personas import Personas
 
 S, P = Finding.Section, Finding.Polarity
 

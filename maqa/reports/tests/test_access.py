@@ -25,7 +25,7 @@ def world(personas):
 
 
 def downloads(client, personas, name):
-    from maqa.core.testing import sign_in
+    from maqa.testing.personas import sign_in
 
     sign_in(client, personas.get(name))
     return {

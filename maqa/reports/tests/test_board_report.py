@@ -9,13 +9,13 @@ import pytest
 import time_machine
 
 from maqa.actions.models import Action
+from maqa.briefings.gather import build_record, gather
+from maqa.briefings.models import BriefingVersion
 from maqa.core.models import AuditEvent
-from maqa.core.testing import sign_in
-from maqa.findings.models import BriefingVersion
-from maqa.findings.record import build_record, gather
 from maqa.reports.render import board_report_pdf
 from maqa.reports.selectors import board_report_data
 from maqa.reports.tests.helpers import P, S, action, point, published, theme
+from maqa.testing.personas import sign_in
 
 TODAY = datetime.date(2026, 11, 23)
 NOW = datetime.datetime(2026, 11, 23, 10, 0, tzinfo=datetime.UTC)

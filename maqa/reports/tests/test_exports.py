@@ -10,9 +10,7 @@ import time_machine
 
 from maqa.actions.models import Action
 from maqa.audits.models import Audit
-from maqa.audits.testing import make_audit
 from maqa.core.models import AuditEvent
-from maqa.core.testing import sign_in
 from maqa.findings.models import LearningTheme
 from maqa.reports.tests.helpers import (
     P,
@@ -26,6 +24,8 @@ from maqa.reports.tests.helpers import (
     xlsx_rows,
     xlsx_sheet,
 )
+from maqa.testing.audits import make_audit
+from maqa.testing.personas import sign_in
 
 D2024 = datetime.date(2024, 3, 14)
 D2025 = datetime.date(2025, 9, 2)
@@ -222,7 +222,7 @@ def test_an_admin_exports_the_agreed_grades_by_child_and_domain(client, personas
 
 
 def test_no_export_holds_a_childs_identifiers(client, personas, world):
-    from maqa.audits.testing import synthetic_case_number, synthetic_name
+    from maqa.testing.audits import synthetic_case_number, synthetic_name
 
     sign_in(client, personas.admin)
     for url in ("/reports/findings/", "/reports/grades/", "/reports/actions/"):

@@ -15,10 +15,10 @@ from django.core.management import CommandError, call_command
 
 from maqa.accounts.models import Membership, Role, User
 from maqa.audits.models import Audit
-from maqa.audits.testing import make_audit, synthetic_case_number, synthetic_name
 from maqa.core.models import AuditEvent
 from maqa.returns.models import AgencyDeadline, ReminderSent, Return
 from maqa.returns.reminders import reminders_send
+from maqa.testing.audits import make_audit, synthetic_case_number, synthetic_name
 
 LONDON = ZoneInfo("Europe/London")
 # Wednesday 1 December 2026, 09:00 in London.

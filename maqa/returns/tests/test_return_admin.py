@@ -9,10 +9,8 @@ from django.test import Client
 
 from maqa.accounts.models import Membership, Role, User
 from maqa.audits.models import Audit
-from maqa.audits.testing import advance, make_audit
 from maqa.core.errors import ApplicationError
 from maqa.core.models import AuditEvent
-from maqa.core.testing import PERSONA_PASSWORD, Personas, sign_in
 from maqa.organisations.models import Organisation
 from maqa.returns.models import AgencyDeadline, Return
 from maqa.returns.services import (
@@ -22,6 +20,8 @@ from maqa.returns.services import (
     return_reassign,
     return_send_back,
 )
+from maqa.testing.audits import advance, make_audit
+from maqa.testing.personas import PERSONA_PASSWORD, Personas, sign_in
 
 
 @pytest.fixture(autouse=True)

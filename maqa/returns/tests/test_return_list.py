@@ -11,11 +11,11 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from maqa.audits.testing import make_audit
-from maqa.core.testing import sign_in
 from maqa.returns.models import AgencyDeadline, Return
 from maqa.returns.selectors import returns_for_auditor
 from maqa.returns.services import return_not_known
+from maqa.testing.audits import make_audit
+from maqa.testing.personas import sign_in
 
 
 @pytest.fixture(autouse=True)

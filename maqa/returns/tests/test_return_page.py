@@ -6,10 +6,10 @@ import pytest
 from django.test import Client
 
 from maqa.audits.models import Audit
-from maqa.audits.testing import make_audit, synthetic_case_number, synthetic_name
 from maqa.core.models import AuditEvent
-from maqa.core.testing import Personas, sign_in
 from maqa.returns.models import Return
+from maqa.testing.audits import make_audit, synthetic_case_number, synthetic_name
+from maqa.testing.personas import Personas, sign_in
 
 
 @pytest.fixture(autouse=True)

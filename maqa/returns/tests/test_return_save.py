@@ -9,13 +9,13 @@ from django.test import Client
 
 from maqa.accounts.models import Membership, Role, User
 from maqa.audits.models import Audit
-from maqa.audits.testing import make_audit
 from maqa.core.errors import ApplicationError
 from maqa.core.models import AuditEvent
-from maqa.core.testing import PERSONA_PASSWORD, Personas, sign_in
 from maqa.returns import services
 from maqa.returns.models import Return, ReturnRevision
 from maqa.returns.services import StaleReturn, return_save
+from maqa.testing.audits import make_audit
+from maqa.testing.personas import PERSONA_PASSWORD, Personas, sign_in
 
 FETCH = {"X-Requested-With": "fetch"}
 GRADE_TEXT = "How well did your agency recognise the child's needs and risks?"

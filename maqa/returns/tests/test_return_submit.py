@@ -7,13 +7,13 @@ from typing import Any
 import pytest
 from django.test import Client
 
-from maqa.audits.testing import make_audit
 from maqa.core.errors import ApplicationError
 from maqa.core.models import AuditEvent
-from maqa.core.testing import PERSONA_PASSWORD, Personas, sign_in
 from maqa.returns.models import Return, ReturnRevision
 from maqa.returns.services import return_save, return_submit
-from maqa.returns.tools import questions_of
+from maqa.testing.audits import make_audit
+from maqa.testing.personas import PERSONA_PASSWORD, Personas, sign_in
+from maqa.tools.definition import questions_of
 
 FETCH = {"X-Requested-With": "fetch"}
 

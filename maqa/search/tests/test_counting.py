@@ -11,12 +11,12 @@ from django.core.management import call_command
 from django.db import connection
 
 from maqa.audits.models import Audit
-from maqa.audits.testing import make_audit
-from maqa.core.testing import sign_in
 from maqa.findings.models import Finding
 from maqa.search import fts_sqlite
 from maqa.search.selectors import search
 from maqa.search.types import COUNT_CAP
+from maqa.testing.audits import make_audit
+from maqa.testing.personas import sign_in
 
 
 @pytest.fixture(autouse=True)

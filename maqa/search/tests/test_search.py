@@ -11,13 +11,13 @@ from django.core.management import call_command
 from django.db import connection
 
 from maqa.audits.models import Audit
-from maqa.audits.testing import make_audit
 from maqa.core.models import AuditEvent
-from maqa.core.testing import sign_in
 from maqa.findings.models import Finding, LearningTheme, Theme
 from maqa.organisations.models import Resource
 from maqa.search import schema
 from maqa.search.selectors import search
+from maqa.testing.audits import make_audit
+from maqa.testing.personas import sign_in
 
 NASTY = [
     '"', '""', '"""', "*", "NEAR(", "NEAR(a b", "-", "--", ":", "title:", "a OR", "AND", "NOT x",

@@ -17,13 +17,13 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 
 from maqa.audits.models import Audit
-from maqa.audits.testing import make_audit
-from maqa.core.testing import sign_in
 from maqa.findings.models import Finding
 from maqa.search import semantic
 from maqa.search.models import DocumentEmbedding
 from maqa.search.selectors import FULL_TEXT, search, search_mode
-from maqa.themes import embeddings as emb
+from maqa.suggestions import embeddings as emb
+from maqa.testing.audits import make_audit
+from maqa.testing.personas import sign_in
 
 REASON = emb.unavailable_reason()
 needs_ml = pytest.mark.skipif(REASON is not None, reason=f"the ML extra is absent: {REASON}")

@@ -10,10 +10,12 @@ from django.utils import timezone
 
 from maqa.actions.models import Action
 from maqa.audits.models import Audit, Case, PlanType
-from maqa.core.testing import Personas
-from maqa.findings.models import Finding, PanelGrade, Theme
+from maqa.findings.models import Finding, Theme
 from maqa.organisations.models import Organisation, Partnership
-from maqa.returns.models import AuditTool, Return
+from maqa.panel.models import PanelGrade
+from maqa.returns.models import Return
+from maqa.testing.personas import Personas
+from maqa.tools.models import AuditTool
 
 SECTION = {"concern": "worry", "strength": "good_practice", "action": "action"}
 

@@ -10,7 +10,7 @@ from django.test import Client
 
 from maqa.audits.models import Audit
 from maqa.core.models import AuditEvent
-from maqa.core.testing import sign_in
+from maqa.testing.personas import sign_in
 from maqa.trends.tests.helpers import a_return, action, child, grade, past_audit, point
 
 URL = "/trends/"
