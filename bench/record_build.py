@@ -159,8 +159,8 @@ def main() -> int:
 
         call_command("migrate", verbosity=0, interactive=False)
         from maqa.briefings import selectors as briefing
-        from maqa.lifecycle import publication
         from maqa.briefings.gather import build_record, gather
+        from maqa.lifecycle import publication
 
         audit, second = _make_world(args.children, args.findings)
         data = gather(audit)
