@@ -18,10 +18,10 @@ from maqa.accounts.access import access_in_partnership, require_partnership_admi
 from maqa.core.errors import ApplicationError
 from maqa.core.http import AuthedRequest, client_ip
 from maqa.findings.models import Finding
-from maqa.importers import services
 from maqa.importers.forms import ReviewForm, UploadForm
 from maqa.importers.models import ImportBatch, ImportedDocument
 from maqa.importers.review_themes import accepted_map, review_points
+from maqa.importers.services import importing as services
 from maqa.themes.partnership import method_line
 
 View = Callable[..., HttpResponse]

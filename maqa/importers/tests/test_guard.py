@@ -14,9 +14,10 @@ import docx
 import pytest
 
 from maqa.core.errors import ApplicationError
-from maqa.importers import UnsupportedDocument, parse_briefing, services
+from maqa.importers import UnsupportedDocument, parse_briefing
 from maqa.importers.guard import ParseCrashed, ParseRefused, parse_in_child
-from maqa.importers.services import Outcome
+from maqa.importers.services import importing as services
+from maqa.importers.services.importing import Outcome
 from maqa.importers.tests.briefings import briefing, no_suggester  # noqa: F401 (a fixture)
 from maqa.importers.tests.test_import_service import rows, run
 

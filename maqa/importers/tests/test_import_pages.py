@@ -11,9 +11,9 @@ from django.test import Client
 from maqa.audits.models import Audit
 from maqa.core.testing import sign_in
 from maqa.findings.models import Finding
-from maqa.importers import services
 from maqa.importers.forms import learning_to_text, text_to_learning
 from maqa.importers.models import ImportBatch, ImportedDocument
+from maqa.importers.services import importing as services
 from maqa.importers.tests.briefings import MONTH, NO_DATE, briefing, no_suggester
 
 pytestmark = [

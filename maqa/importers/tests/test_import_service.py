@@ -11,9 +11,9 @@ import pytest
 from maqa.audits.models import Audit
 from maqa.core.models import AuditEvent
 from maqa.findings.models import Finding, LearningTheme
-from maqa.importers import services
 from maqa.importers.models import ImportedDocument
-from maqa.importers.services import IMPORT_ANYWAY, SKIP, Outcome, briefing_import
+from maqa.importers.services import importing as services
+from maqa.importers.services.importing import IMPORT_ANYWAY, SKIP, Outcome, briefing_import
 from maqa.importers.tests.briefings import DAY, MONTH, NO_DATE, briefing, no_suggester
 
 pytestmark = pytest.mark.usefixtures("no_suggester")

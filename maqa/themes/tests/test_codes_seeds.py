@@ -9,7 +9,7 @@ import pytest
 
 from maqa.core.testing import Personas
 from maqa.findings.models import Finding
-from maqa.importers.services import Outcome, briefing_import
+from maqa.importers.services.importing import Outcome, briefing_import
 from maqa.themes.codes import codes_read, theme_codes_apply
 
 SEED_LABEL_ROWS = 166  # rows of ../shared/themes/seed-labels.csv

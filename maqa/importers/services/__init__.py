@@ -1,0 +1,4 @@
+"""Importing past audits from their published briefings, one module per part of the work.
+
+This package holds no names of its own: import each from the module that defines it.
+"""
