@@ -10,7 +10,8 @@ from django import forms
 
 from maqa.core.errors import ApplicationError
 from maqa.importers.review_themes import parse_accepted
-from maqa.importers.services.importing import MAX_BYTES, MAX_FILES, parse_audit_date
+from maqa.importers.services.importing import MAX_FILES, parse_audit_date
+from maqa.importers.services.reading import MAX_BYTES
 
 TEXTAREA = {"class": "govuk-textarea", "rows": 6}
 ACCEPT = ".txt,.md,.pdf,.docx,.html,.htm"

@@ -16,10 +16,8 @@ from __future__ import annotations
 
 import dataclasses
 import datetime
-import hashlib
 import logging
 import re
-import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import timedelta
@@ -36,18 +34,22 @@ from maqa.core.errors import ApplicationError
 from maqa.core.models import AuditEvent
 from maqa.core.services import audit_record
 from maqa.findings.models import Finding, LearningTheme, Theme
-from maqa.importers.formats import UnsupportedDocument, detect_format
-from maqa.importers.guard import ParseCrashed, ParseRefused, parse_in_child
 from maqa.importers.models import ImportBatch, ImportedDocument
-from maqa.importers.parse import parse_briefing
 from maqa.importers.review_themes import with_accepted
+from maqa.importers.services.reading import (
+    MAX_BYTES,
+    display_name,
+    format_of,
+    read_record,
+    refusal_of,
+    sha256_of,
+)
 from maqa.organisations.models import Organisation, Partnership
 from maqa.returns.models import AuditTool, AuditToolVersion
 
 logger = logging.getLogger(__name__)
 
 MAX_FILES = 20
-MAX_BYTES = 10 * 1024 * 1024
 DEFAULT_TOOL = "multi-agency-case-audit"
 IMPORT_ANYWAY = "import anyway"
 SKIP = "skip"
@@ -352,50 +354,6 @@ def suggest_themes(
 # --- importing ------------------------------------------------------------------------------
 
 
-def display_name(filename: str) -> str:
-    """A file name fit to show: its last part, without control characters, at most 255 long."""
-    name = re.split(r"[\\/]", filename or "")[-1]
-    name = "".join(ch for ch in name if unicodedata.category(ch)[0] != "C").strip()
-    return (name or "unnamed file")[:255]
-
-
-def sha256_of(data: bytes) -> str:
-    return hashlib.sha256(data).hexdigest()
-
-
-def _refusal(data: bytes) -> str | None:
-    """Why these bytes cannot be imported at all, or None."""
-    if not data:
-        return "the file is empty."
-    if len(data) > MAX_BYTES:
-        return f"the file is larger than {MAX_BYTES // (1024 * 1024)} MB."
-    try:
-        detect_format(data)
-    except UnsupportedDocument as exc:
-        return f"maqa cannot read this document: it is {exc}."
-    return None
-
-
-def _read(data: bytes, filename: str) -> tuple[dict[str, Any] | None, str]:
-    """(the record, "") or (None, why it could not be read). Never raises.
-
-    The document is read in a child process within limits on time, memory and size (guard.py);
-    a refused document is never saved."""
-    try:
-        return parse_in_child(data, filename, parser=parse_briefing), ""
-    except ParseCrashed as exc:
-        logger.error("reading an imported briefing failed: %s", exc.reason)
-        return None, exc.message
-    except ParseRefused as exc:
-        return None, exc.message
-    except Exception:
-        logger.exception("reading an imported briefing failed")
-        return None, (
-            "maqa could not read this document: its layout defeated the reader. Try saving it in "
-            "another format (PDF, Word or plain text)."
-        )
-
-
 def _already(outcome: ImportOutcome, held: ImportedDocument) -> ImportOutcome:
     outcome.status = Outcome.ALREADY
     outcome.document = held
@@ -430,7 +388,7 @@ def briefing_import(
     if decision is not None and decision not in DECISIONS:
         outcome.message = f"unknown decision “{decision}”: use “import anyway” or “skip”."
         return outcome
-    refusal = _refusal(data)
+    refusal = refusal_of(data)
     if refusal:
         outcome.message = refusal
         return outcome
@@ -443,7 +401,7 @@ def briefing_import(
     elif parsed is not None:
         record = parsed
     else:
-        record, problem = _read(data, name)
+        record, problem = read_record(data, name)
         if record is None:
             outcome.message = problem
             return outcome
@@ -506,7 +464,7 @@ def briefing_import(
             )
             document.filename = document.filename or name
             document.content, document.size = data, len(data)
-            document.format = _format(data)
+            document.format = format_of(data)
             document.record = parsed if parsed is not None else document.record
             document.reviewed_record = record_override
             document.status, document.problem, document.audit = Status.SAVED, "", audit
@@ -555,13 +513,6 @@ def _date_label(audit: Audit) -> str:
     if audit.date_precision == "month":
         return audit.panel_date.strftime("%B %Y")
     return audit.panel_date.strftime("%-d %B %Y")
-
-
-def _format(data: bytes) -> str:
-    try:
-        return detect_format(data)
-    except UnsupportedDocument:
-        return ""
 
 
 def _tool_version(partnership: Partnership) -> AuditToolVersion | None:
@@ -670,7 +621,7 @@ def _keep(
         if document is None:
             document = ImportedDocument(
                 partnership=partnership, sha256=digest, uploaded_by=actor, filename=name,
-                content=data, size=len(data), format=_format(data),
+                content=data, size=len(data), format=format_of(data),
             )  # fmt: skip
         elif document.status == Status.SAVED:
             return document
@@ -747,7 +698,7 @@ def batch_upload(
                 refused.append({"filename": name, "reason": too_large})
                 continue
             data = upload.read()
-            reason = _refusal(data)
+            reason = refusal_of(data)
             digest = sha256_of(data)
             if reason is None and digest in seen:
                 reason = "the same file is in this upload twice."
@@ -762,7 +713,7 @@ def batch_upload(
                 partnership=partnership, sha256=digest, uploaded_by=actor, content=data,
                 size=len(data),
             )  # fmt: skip
-            document.batch, document.filename, document.format = batch, name, _format(data)
+            document.batch, document.filename, document.format = batch, name, format_of(data)
             document.status, document.problem, document.record = Status.PENDING, "", None
             document.save()
             stored += 1
@@ -798,7 +749,7 @@ def batch_parse_next(*, batch: ImportBatch) -> ImportedDocument | None:
     else:
         return None
     data = bytes(document.content)
-    record, problem = _read(data, document.filename)
+    record, problem = read_record(data, document.filename)
     status, plan_problem = Status.FAILED, problem
     if record is not None:
         status, plan_problem = Status.PARSED, ""

@@ -14,6 +14,7 @@ from maqa.findings.models import Finding
 from maqa.importers.forms import learning_to_text, text_to_learning
 from maqa.importers.models import ImportBatch, ImportedDocument
 from maqa.importers.services import importing as services
+from maqa.importers.services import reading
 from maqa.importers.tests.briefings import MONTH, NO_DATE, briefing, no_suggester
 
 pytestmark = [
@@ -201,6 +202,7 @@ def test_upload_limits(admin, monkeypatch):
     response = admin.post("/imports/upload/", {"documents": many})
     assert "Choose no more than 20 files at once (you chose 21)" in response.content.decode()
     assert not ImportBatch.objects.exists()
+    monkeypatch.setattr(reading, "MAX_BYTES", 1000)
     monkeypatch.setattr(services, "MAX_BYTES", 1000)
     admin.post("/imports/upload/", {"documents": [upload("big.txt", briefing() + b" " * 1000)]})
     batch = ImportBatch.objects.get()
@@ -213,7 +215,7 @@ def test_a_file_the_reader_cannot_manage_shows_as_failed(admin, monkeypatch):
     def broken(data: bytes, filename: str = "") -> dict[str, Any]:
         raise RuntimeError("boom")
 
-    monkeypatch.setattr(services, "parse_briefing", broken)
+    monkeypatch.setattr(reading, "parse_briefing", broken)
     admin.post("/imports/upload/", {"documents": [upload("a.txt", briefing())]})
     batch = ImportBatch.objects.latest("pk")
     poll_until_done(admin, batch)

@@ -12,7 +12,9 @@ from maqa.audits.models import Audit
 from maqa.core.models import AuditEvent
 from maqa.findings.models import Finding, LearningTheme
 from maqa.importers.models import ImportedDocument
+from maqa.importers.parse import parse_briefing
 from maqa.importers.services import importing as services
+from maqa.importers.services import reading
 from maqa.importers.services.importing import IMPORT_ANYWAY, SKIP, Outcome, briefing_import
 from maqa.importers.tests.briefings import DAY, MONTH, NO_DATE, briefing, no_suggester
 
@@ -223,7 +225,7 @@ def test_unreadable_documents_fail_with_a_reason_and_nothing_is_written(personas
 
 
 def test_a_file_too_large_is_refused(personas, monkeypatch):
-    monkeypatch.setattr(services, "MAX_BYTES", 100)
+    monkeypatch.setattr(reading, "MAX_BYTES", 100)
     outcome = run(personas, briefing())
     assert outcome.status == Outcome.FAILED and "larger than" in outcome.message
 
@@ -232,7 +234,7 @@ def test_a_reader_crash_is_a_failure_not_an_error(personas, monkeypatch):
     def broken(data: bytes, filename: str = "") -> dict[str, Any]:
         raise RuntimeError("boom")
 
-    monkeypatch.setattr(services, "parse_briefing", broken)
+    monkeypatch.setattr(reading, "parse_briefing", broken)
     outcome = run(personas, briefing())
     assert outcome.status == Outcome.FAILED
     assert "could not read" in outcome.message
@@ -252,7 +254,7 @@ def test_nothing_is_half_saved_when_saving_fails(personas, monkeypatch):
 
 def test_a_reviewed_record_with_bad_values_is_refused_with_the_field(personas):
     data = briefing()
-    record = services.parse_briefing(data, "b.txt")
+    record = parse_briefing(data, "b.txt")
     for change, field in (
         ({"theme": "", "title": None}, "theme"),
         ({"theme": "x" * 201}, "theme"),
@@ -287,7 +289,7 @@ def test_an_odd_record_is_read_defensively(personas):
 
 
 def test_agencies_named_in_the_briefing_take_part(personas):
-    record = services.parse_briefing(briefing(), "b.txt")
+    record = parse_briefing(briefing(), "b.txt")
     record["organisations"] = ["police", "Community Health", "Unknown Agency"]
     outcome = run(personas, briefing(), record_override=record)
     assert outcome.audit is not None
@@ -339,7 +341,7 @@ def test_without_the_suggester_points_are_uncoded(personas, monkeypatch, setting
 
 
 def test_display_names_are_cleaned():
-    assert services.display_name("../../etc/pass\x00wd") == "passwd"
-    assert services.display_name("C:\\Users\\me\\Briefing.pdf") == "Briefing.pdf"
-    assert services.display_name("") == "unnamed file"
-    assert len(services.display_name("a" * 400)) == 255
+    assert reading.display_name("../../etc/pass\x00wd") == "passwd"
+    assert reading.display_name("C:\\Users\\me\\Briefing.pdf") == "Briefing.pdf"
+    assert reading.display_name("") == "unnamed file"
+    assert len(reading.display_name("a" * 400)) == 255
