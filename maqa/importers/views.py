@@ -22,6 +22,7 @@ from maqa.importers.forms import ReviewForm, UploadForm
 from maqa.importers.models import ImportBatch, ImportedDocument
 from maqa.importers.review_themes import accepted_map, review_points
 from maqa.importers.services import importing as services
+from maqa.importers.services.records import record_plan
 from maqa.themes.partnership import method_line
 
 View = Callable[..., HttpResponse]
@@ -117,7 +118,7 @@ def _duplicates(document: ImportedDocument) -> list[Any]:
     if document.record is None:
         return []
     try:
-        plan = services.record_plan(document.record)
+        plan = record_plan(document.record)
     except ApplicationError:
         return []
     return services.duplicates_of(document.partnership, plan)
