@@ -22,6 +22,7 @@ from maqa.importers.forms import ReviewForm, UploadForm
 from maqa.importers.models import ImportBatch, ImportedDocument
 from maqa.importers.review_themes import accepted_map, review_points
 from maqa.importers.services import importing as services
+from maqa.importers.services.duplicates import IMPORT_ANYWAY, duplicates_of
 from maqa.importers.services.records import record_plan
 from maqa.themes.partnership import method_line
 
@@ -121,7 +122,7 @@ def _duplicates(document: ImportedDocument) -> list[Any]:
         plan = record_plan(document.record)
     except ApplicationError:
         return []
-    return services.duplicates_of(document.partnership, plan)
+    return duplicates_of(document.partnership, plan)
 
 
 def _after(document: ImportedDocument) -> str:
@@ -165,7 +166,7 @@ def document_review(request: AuthedRequest, pk: int) -> HttpResponse:
             data=bytes(document.content),
             apply=True,
             record_override=record,
-            decision=services.IMPORT_ANYWAY if form.cleaned_data.get("import_anyway") else None,
+            decision=IMPORT_ANYWAY if form.cleaned_data.get("import_anyway") else None,
         )
         if outcome.status == services.Outcome.CREATED:
             untagged = (

@@ -34,6 +34,13 @@ from maqa.core.services import audit_record
 from maqa.findings.models import Finding, LearningTheme, Theme
 from maqa.importers.models import ImportBatch, ImportedDocument
 from maqa.importers.review_themes import with_accepted
+from maqa.importers.services.duplicates import (
+    DECISIONS,
+    IMPORT_ANYWAY,
+    SKIP,
+    duplicates_of,
+    looks_like,
+)
 from maqa.importers.services.reading import (
     MAX_BYTES,
     display_name,
@@ -50,9 +57,6 @@ logger = logging.getLogger(__name__)
 
 MAX_FILES = 20
 DEFAULT_TOOL = "multi-agency-case-audit"
-IMPORT_ANYWAY = "import anyway"
-SKIP = "skip"
-DECISIONS = (IMPORT_ANYWAY, SKIP)
 # A document left "being read" this long (its request died) is read again.
 STALE_PARSING = timedelta(minutes=5)
 
@@ -102,25 +106,6 @@ class ImportOutcome:
             tail = f"; {self.needs_a_theme} points need a theme" if self.needs_a_theme else ""
             return f"created audit {self.audit.pk if self.audit else '?'}: {what}{tail}"
         return f"{self.status}: {self.message}"
-
-
-def duplicates_of(partnership: Partnership, plan: Plan) -> list[Audit]:
-    """The partnership's audits that look like this one: the same theme (ignoring case and
-    spacing) and the same date, compared by month where either date is known only to the month."""
-    wanted = plan.theme.casefold()
-    same_month = Audit.objects.filter(
-        partnership=partnership,
-        panel_date__year=plan.panel_date.year,
-        panel_date__month=plan.panel_date.month,
-    ).order_by("pk")
-    found = []
-    for audit in same_month:
-        if " ".join(audit.theme.split()).casefold() != wanted:
-            continue
-        by_month = "month" in (audit.date_precision, plan.date_precision)
-        if by_month or audit.panel_date == plan.panel_date:
-            found.append(audit)
-    return found
 
 
 # --- themes ---------------------------------------------------------------------------------
@@ -256,7 +241,7 @@ def briefing_import(
         return outcome
     if outcome.duplicates and decision != IMPORT_ANYWAY:
         outcome.status = Outcome.NEEDS_DECISION
-        outcome.message = _looks_like(outcome.duplicates)
+        outcome.message = looks_like(outcome.duplicates)
         outcome.field = "decision"
         if apply:
             outcome.document = _keep(
@@ -326,20 +311,6 @@ def briefing_import(
     outcome.document, outcome.audit, outcome.needs_a_theme = document, audit, needs_a_theme
     outcome.message = f"created “{plan.theme}” ({plan.audit_date})."
     return outcome
-
-
-def _looks_like(audits: list[Audit]) -> str:
-    held = "; ".join(f"“{a.theme}” of {_date_label(a)} (audit {a.pk})" for a in audits[:3])
-    return (
-        f"this looks like an audit already held: {held}. Decide whether to import it anyway "
-        "or skip it."
-    )
-
-
-def _date_label(audit: Audit) -> str:
-    if audit.date_precision == "month":
-        return audit.panel_date.strftime("%B %Y")
-    return audit.panel_date.strftime("%-d %B %Y")
 
 
 def _tool_version(partnership: Partnership) -> AuditToolVersion | None:
@@ -587,7 +558,7 @@ def batch_parse_next(*, batch: ImportBatch) -> ImportedDocument | None:
         else:
             duplicates = duplicates_of(batch.partnership, plan)
             if duplicates:
-                status, plan_problem = Status.NEEDS_DECISION, _looks_like(duplicates)
+                status, plan_problem = Status.NEEDS_DECISION, looks_like(duplicates)
     with transaction.atomic():
         current = ImportedDocument.objects.select_for_update().get(pk=document.pk)
         if current.status != Status.PARSING:

@@ -15,7 +15,8 @@ from maqa.importers.models import ImportedDocument
 from maqa.importers.parse import parse_briefing
 from maqa.importers.services import importing as services
 from maqa.importers.services import reading
-from maqa.importers.services.importing import IMPORT_ANYWAY, SKIP, Outcome, briefing_import
+from maqa.importers.services.duplicates import IMPORT_ANYWAY, SKIP
+from maqa.importers.services.importing import Outcome, briefing_import
 from maqa.importers.tests.briefings import DAY, MONTH, NO_DATE, briefing, no_suggester
 
 pytestmark = pytest.mark.usefixtures("no_suggester")
