@@ -17,6 +17,7 @@ from maqa.importers.services import importing as services
 from maqa.importers.services import reading
 from maqa.importers.services.duplicates import IMPORT_ANYWAY, SKIP
 from maqa.importers.services.importing import Outcome, briefing_import
+from maqa.importers.services.themes import suggest_themes
 from maqa.importers.tests.briefings import DAY, MONTH, NO_DATE, briefing, no_suggester
 
 pytestmark = pytest.mark.usefixtures("no_suggester")
@@ -338,7 +339,7 @@ def test_without_the_suggester_points_are_uncoded(personas, monkeypatch, setting
         return real_import(name, *args, **kwargs)
 
     monkeypatch.setattr(builtins, "__import__", no_themes)
-    assert services.suggest_themes(personas.partnership, ["x"], ["concern"]) is None
+    assert suggest_themes(personas.partnership, ["x"], ["concern"]) is None
 
 
 def test_display_names_are_cleaned():
