@@ -21,6 +21,7 @@ from maqa.findings.models import Finding
 from maqa.importers.forms import ReviewForm, UploadForm
 from maqa.importers.models import ImportBatch, ImportedDocument
 from maqa.importers.review_themes import accepted_map, review_points
+from maqa.importers.services import documents
 from maqa.importers.services import importing as services
 from maqa.importers.services.duplicates import IMPORT_ANYWAY, duplicates_of
 from maqa.importers.services.records import record_plan
@@ -249,7 +250,7 @@ def _with_theme(
 def document_skip(request: AuthedRequest, pk: int) -> HttpResponse:
     document = access_in_partnership(request.user, ImportedDocument, pk)
     try:
-        services.document_skip(actor=request.user, ip=client_ip(request), document=document)
+        documents.document_skip(actor=request.user, ip=client_ip(request), document=document)
     except ApplicationError as error:
         messages.error(request, error.message)
     else:

@@ -32,6 +32,7 @@ from maqa.core.services import audit_record
 from maqa.findings.models import Finding, LearningTheme, Theme
 from maqa.importers.models import ImportBatch, ImportedDocument
 from maqa.importers.review_themes import with_accepted
+from maqa.importers.services.documents import document_keep, document_record_event
 from maqa.importers.services.duplicates import (
     DECISIONS,
     IMPORT_ANYWAY,
@@ -167,7 +168,7 @@ def briefing_import(
         outcome.message, outcome.field = error.message, error.field
         outcome.theme = str((record or {}).get("theme") or "")
         if apply:
-            outcome.document = _keep(
+            outcome.document = document_keep(
                 actor, ip, partnership, name, data, digest, parsed, Status.PARSED, error.message
             )
         return outcome
@@ -177,7 +178,7 @@ def briefing_import(
         outcome.status = Outcome.SKIPPED
         outcome.message = "it looks like an audit already held: nothing was created."
         if apply:
-            outcome.document = _keep(
+            outcome.document = document_keep(
                 actor, ip, partnership, name, data, digest, parsed, Status.SKIPPED, ""
             )
         return outcome
@@ -186,7 +187,7 @@ def briefing_import(
         outcome.message = looks_like(outcome.duplicates)
         outcome.field = "decision"
         if apply:
-            outcome.document = _keep(
+            outcome.document = document_keep(
                 actor, ip, partnership, name, data, digest, parsed, Status.NEEDS_DECISION,
                 outcome.message,
             )  # fmt: skip
@@ -241,7 +242,7 @@ def briefing_import(
                 action=AuditEvent.Action.CREATED, actor=actor, ip=ip, partnership=partnership,
                 obj=audit, summary=summary,
             )  # fmt: skip
-            _record_document(actor, ip, document, created=held is None)
+            document_record_event(actor, ip, document, created=held is None)
     except IntegrityError:
         # The same file saved by someone else at the same moment.
         held = ImportedDocument.objects.filter(partnership=partnership, sha256=digest).first()
@@ -337,70 +338,6 @@ def _organisations(partnership: Partnership, names: list[str]) -> list[Organisat
         for org in Organisation.objects.filter(partnership=partnership)
         if org.name.casefold() in wanted or org.short_name.casefold() in wanted
     ]
-
-
-def _keep(
-    actor: User,
-    ip: str | None,
-    partnership: Partnership,
-    name: str,
-    data: bytes,
-    digest: str,
-    record: dict[str, Any] | None,
-    status: str,
-    problem: str,
-) -> ImportedDocument:
-    """Store (or update) a document that waits for a person: a decision, or a review."""
-    with transaction.atomic():
-        document = (
-            ImportedDocument.objects.select_for_update()
-            .filter(partnership=partnership, sha256=digest)
-            .first()
-        )
-        created = document is None
-        if document is None:
-            document = ImportedDocument(
-                partnership=partnership, sha256=digest, uploaded_by=actor, filename=name,
-                content=data, size=len(data), format=format_of(data),
-            )  # fmt: skip
-        elif document.status == Status.SAVED:
-            return document
-        document.record = record if record is not None else document.record
-        document.status, document.problem = status, problem
-        document.save()
-        _record_document(actor, ip, document, created=created)
-    return document
-
-
-def _record_document(
-    actor: User, ip: str | None, document: ImportedDocument, created: bool
-) -> None:
-    audit_record(
-        action=AuditEvent.Action.CREATED if created else AuditEvent.Action.CHANGED,
-        actor=actor,
-        ip=ip,
-        partnership=document.partnership,
-        obj=document,
-        summary={
-            "sha256": document.sha256,
-            "format": document.format,
-            "size": document.size,
-            "status": document.status,
-            "audit": document.audit_id,
-        },
-    )
-
-
-def document_skip(*, actor: User, ip: str | None, document: ImportedDocument) -> ImportedDocument:
-    """A person decided not to import this document (it is an audit already held)."""
-    with transaction.atomic():
-        current = ImportedDocument.objects.select_for_update().get(pk=document.pk)
-        if current.status == Status.SAVED:
-            raise ApplicationError("This document is already saved as an audit.")
-        current.status, current.problem = Status.SKIPPED, ""
-        current.save(update_fields=["status", "problem", "updated_at"])
-        _record_document(actor, ip, current, created=False)
-    return current
 
 
 # --- uploads (the web pages) ----------------------------------------------------------------
