@@ -13,10 +13,9 @@ from maqa.core.models import AuditEvent
 from maqa.findings.models import Finding, LearningTheme
 from maqa.importers.models import ImportedDocument
 from maqa.importers.parse import parse_briefing
-from maqa.importers.services import importing as services
-from maqa.importers.services import reading
+from maqa.importers.services import importing, reading
 from maqa.importers.services.duplicates import IMPORT_ANYWAY, SKIP
-from maqa.importers.services.importing import Outcome, briefing_import
+from maqa.importers.services.importing import ImportOutcome, Outcome, briefing_import
 from maqa.importers.services.themes import suggest_themes
 from maqa.importers.tests.briefings import DAY, MONTH, NO_DATE, briefing, no_suggester
 
@@ -24,7 +23,7 @@ pytestmark = pytest.mark.usefixtures("no_suggester")
 __all__ = ["no_suggester"]
 
 
-def run(personas: Any, data: bytes, apply: bool = True, **kwargs: Any) -> services.ImportOutcome:
+def run(personas: Any, data: bytes, apply: bool = True, **kwargs: Any) -> ImportOutcome:
     return briefing_import(
         actor=personas.admin, ip="127.0.0.1", partnership=personas.partnership,
         filename=kwargs.pop("filename", "briefing.txt"), data=data, apply=apply, **kwargs,
@@ -248,7 +247,7 @@ def test_nothing_is_half_saved_when_saving_fails(personas, monkeypatch):
     def broken(**kwargs: Any) -> None:
         raise RuntimeError("the trail is unavailable")
 
-    monkeypatch.setattr(services, "audit_record", broken)
+    monkeypatch.setattr(importing, "audit_record", broken)
     with pytest.raises(RuntimeError):
         run(personas, briefing())
     assert rows() == before
@@ -307,7 +306,7 @@ def test_suggested_themes_are_applied_when_the_suggester_gives_them(personas, mo
         assert polarities[:2] == ["concern", "concern"] and polarities[-1] == "action"
         return [[theme] if i % 2 == 0 else [] for i in range(len(texts))]
 
-    monkeypatch.setattr(services, "suggest_themes", fake)
+    monkeypatch.setattr(importing, "suggest_themes", fake)
     outcome = run(personas, briefing())
     assert outcome.audit is not None
     assert outcome.audit.findings.filter(themes=theme).count() == 4
