@@ -1,15 +1,10 @@
-"""Importing past audits from their published briefings.
+"""Importing one briefing: ``briefing_import``, what it did or would do (``ImportOutcome``), and
+the published, imported audit it creates with its findings.
 
-``briefing_import`` is the one way in, for the command (``maqa import-briefing``) and the web
-pages alike: it reads a document (or takes a record a person has reviewed), checks it against
-what the partnership already holds, and (with ``apply``) saves in one transaction an audit that is
-published and flagged as imported, with its findings, and the document with its SHA-256.
-
-The web pages store an upload first (``batch_upload``), read its files one request at a time
-(``batch_parse_next``), and save each after review through ``briefing_import``.
-
-Audit events name counts, dates and hashes, never a document's text or file name (a file name
-may hold a child's name).
+It reads a document (or takes a record a person has reviewed), checks it against what the
+partnership already holds, and (with ``apply``) saves the audit and the document with its SHA-256
+in one transaction. The command (``maqa import-briefing``) and the web pages both come through
+here. Audit events name counts, dates and hashes, never a document's text or file name.
 """
 
 from __future__ import annotations
@@ -96,9 +91,6 @@ class ImportOutcome:
             tail = f"; {self.needs_a_theme} points need a theme" if self.needs_a_theme else ""
             return f"created audit {self.audit.pk if self.audit else '?'}: {what}{tail}"
         return f"{self.status}: {self.message}"
-
-
-# --- importing ------------------------------------------------------------------------------
 
 
 def _already(outcome: ImportOutcome, held: ImportedDocument) -> ImportOutcome:
