@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from django.db import transaction
 
 from maqa.audits import crypto
-from maqa.audits.caselist import (
+from maqa.audits.caselist.checking import (
     COLUMN_BY_KEY,
     FIXED,
     MAX_ROWS,

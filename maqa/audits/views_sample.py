@@ -14,8 +14,9 @@ from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
-from maqa.audits import caselist, sampling
+from maqa.audits import sampling
 from maqa.audits.access import access_audit_admin
+from maqa.audits.caselist import checking as caselist
 from maqa.audits.models import Audit, CPCategory, PlanType, Sex
 from maqa.core.errors import ApplicationError
 from maqa.core.forms import GovukForm

@@ -10,7 +10,7 @@ import pytest
 from django.db import connection
 
 from maqa.audits import crypto
-from maqa.audits.caselist import (
+from maqa.audits.caselist.checking import (
     COLUMNS,
     MAX_ROWS,
     CaseListProblems,
@@ -448,7 +448,7 @@ def test_it_refuses_an_old_xls_and_a_damaged_workbook(personas, audit):
 
 
 def test_it_refuses_a_workbook_too_large_once_unpacked(personas, audit, monkeypatch):
-    monkeypatch.setattr("maqa.audits.caselist.MAX_UNPACKED", 1000)
+    monkeypatch.setattr("maqa.audits.caselist.checking.MAX_UNPACKED", 1000)
     (problem,) = refused(personas, audit, xlsx_bytes([list(case_row(1).values())]))
     assert "too large once unpacked" in problem.message
 
