@@ -22,7 +22,6 @@ from django.db import transaction
 
 from maqa.audits import crypto
 from maqa.audits.caselist.checking import (
-    COLUMN_BY_KEY,
     FIXED,
     MAX_ROWS,
     CaseListProblems,
@@ -36,6 +35,7 @@ from maqa.audits.caselist.checking import (
     template_csv,
     template_xlsx,
 )
+from maqa.audits.caselist.columns import COLUMN_BY_KEY
 from maqa.audits.models import Audit, Case, CPCategory, PlanType
 from maqa.audits.services import STALE_AUDIT
 from maqa.core.errors import ApplicationError

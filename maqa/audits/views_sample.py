@@ -17,6 +17,7 @@ from django.views.decorators.http import require_POST
 from maqa.audits import sampling
 from maqa.audits.access import access_audit_admin
 from maqa.audits.caselist import checking as caselist
+from maqa.audits.caselist.columns import COLUMNS
 from maqa.audits.models import Audit, CPCategory, PlanType, Sex
 from maqa.core.errors import ApplicationError
 from maqa.core.forms import GovukForm
@@ -329,7 +330,7 @@ def caselist_upload(request: AuthedRequest, pk: int) -> HttpResponse:
             )
             return redirect("audits:sample", pk=audit.pk)
     return render(request, "audits/sample_upload.html", {
-        "audit": audit, "form": form, "columns": caselist.COLUMNS,
+        "audit": audit, "form": form, "columns": COLUMNS,
         "problems": caselist.problem_groups(problems), "problem_count": len(problems),
         "organisations": Organisation.objects.filter(
             partnership_id=audit.partnership_id, active=True

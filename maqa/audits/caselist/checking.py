@@ -24,7 +24,17 @@ import openpyxl
 from openpyxl.utils import get_column_letter
 
 from maqa.audits import crypto
-from maqa.audits.models import Audit, Case, CPCategory, PlanType, Sex
+from maqa.audits.caselist.columns import (
+    CATEGORY_WORDS,
+    COLUMN_BY_KEY,
+    COLUMN_BY_WORD,
+    COLUMNS,
+    DATE_FORMS,
+    PLAN_WORDS,
+    SEX_WORDS,
+    word_key,
+)
+from maqa.audits.models import Audit, Case, PlanType
 from maqa.core.errors import ApplicationError
 from maqa.core.exports import neutralise
 from maqa.organisations.models import Organisation
@@ -36,7 +46,6 @@ MAX_COLUMNS = 60  # cells read from each row of a workbook
 MAX_UNPACKED = 100 * 1024 * 1024
 TEMPLATE_NAME = "maqa-case-list-template"
 FIXED = "The case list and the sample are fixed once returns open."
-DATE_FORMS = "YYYY-MM-DD or DD/MM/YYYY"
 
 
 # --- exports --------------------------------------------------------------------------------
@@ -45,84 +54,6 @@ DATE_FORMS = "YYYY-MM-DD or DD/MM/YYYY"
 def neutralise_cell(value: str) -> str:
     """A cell as it goes into an exported file: see maqa.core.exports.neutralise, the one rule."""
     return neutralise(value)
-
-
-# --- columns --------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Column:
-    key: str
-    header: str
-    required: bool  # whether every row needs a value
-    accepts: str  # what to write, for the upload page and the template
-
-
-COLUMNS = (
-    Column("case_number", "Case number", True,
-           "The child's case number in the lead agency's system, up to 40 characters. "
-           "Each child once."),
-    Column("name", "Name", True, "The child's full name, up to 200 characters."),
-    Column("date_of_birth", "Date of birth", True, f"A date: {DATE_FORMS}."),
-    Column("sex", "Sex", False, "Girl, female or F; boy, male or M; other; unknown or blank."),
-    Column("plan_type", "Plan type", True,
-           "Child protection (CP), child in need (CIN), early help (EH), or looked after "
-           "(LAC, CLA)."),
-    Column("category", "Category", False,
-           "For a child protection plan, where it is needed: neglect, emotional abuse, physical "
-           "abuse or sexual abuse."),
-    Column("plan_start_date", "Plan start date", False, f"A date: {DATE_FORMS}."),
-    Column("needs", "Needs", False,
-           "Separated by semicolons, for example: neglect; domestic abuse."),
-    Column("agencies", "Involved agencies", True,
-           "The short names or names of the partnership's organisations, separated by "
-           "semicolons."),
-    Column("lead_agency", "Lead agency", False,
-           "One organisation's short name or name. It counts as involved too."),
-    Column("family_group", "Family group", False,
-           "The same number or code for brothers and sisters, up to 40 characters. "
-           "Never a surname."),
-)  # fmt: skip
-COLUMN_BY_KEY = {c.key: c for c in COLUMNS}
-
-
-def _word(text: str) -> str:
-    """Text compared without regard to case, spacing, hyphens or underscores."""
-    return " ".join(text.replace("_", " ").replace("-", " ").split()).casefold()
-
-
-COLUMN_BY_WORD = {_word(c.header): c for c in COLUMNS}
-
-
-def _words(
-    choices: Mapping[str, Sequence[str]], labels: Sequence[tuple[str, str]]
-) -> dict[str, str]:
-    """Accepted words for each value: the value, its label, and the extra words given."""
-    words = {_word(value): value for value, _label in labels}
-    words.update({_word(label): value for value, label in labels})
-    for value, extra in choices.items():
-        words.update({_word(w): value for w in extra})
-    return words
-
-
-PLAN_WORDS: dict[str, str] = _words(
-    {
-        PlanType.CHILD_PROTECTION: ["CP", "CPP", "child protection plan"],
-        PlanType.CHILD_IN_NEED: ["CIN", "child in need plan"],
-        PlanType.EARLY_HELP: ["EH"],
-        PlanType.LOOKED_AFTER: ["LAC", "CLA", "looked after child", "child looked after"],
-    },
-    PlanType.choices,
-)
-CATEGORY_WORDS: dict[str, str] = _words({}, CPCategory.choices)
-SEX_WORDS: dict[str, str] = _words(
-    {
-        Sex.FEMALE: ["F"],
-        Sex.MALE: ["M"],
-        Sex.UNKNOWN: ["", "not known"],
-    },
-    Sex.choices,
-)
 
 
 # --- problems -------------------------------------------------------------------------------
@@ -393,8 +324,8 @@ class Checker:
         organisations = list(
             Organisation.objects.filter(partnership_id=audit.partnership_id, active=True)
         )
-        self.agencies: dict[str, Organisation] = {_word(o.name): o for o in organisations}
-        self.agencies.update({_word(o.short_name): o for o in organisations})
+        self.agencies: dict[str, Organisation] = {word_key(o.name): o for o in organisations}
+        self.agencies.update({word_key(o.short_name): o for o in organisations})
         names = sorted(o.short_name for o in organisations)
         self.agency_names = ", ".join(names) if names else "none yet"
 
@@ -426,14 +357,14 @@ class Checker:
             return parsed
 
         def word(key: str, words: Mapping[str, str], unknown: str) -> str:
-            value = _word(_text(raw.get(key)))
+            value = word_key(_text(raw.get(key)))
             if value not in words:
                 problem(key, unknown)
                 return ""
             return words[value]
 
         def agency(value: str, key: str, which: str) -> Organisation | None:
-            found = self.agencies.get(_word(value))
+            found = self.agencies.get(word_key(value))
             if found is None:
                 problem(
                     key,
@@ -590,7 +521,7 @@ def check_table(table: Table, checker: Checker) -> tuple[list[CaseRow], list[Pro
 def _match_headings(row: int, headings: list[Cell]) -> tuple[dict[int, str], list[Problem]]:
     """Which column each heading is (by position), and the problems with the headings."""
     texts = [_text(h) for h in headings]
-    found = {i: COLUMN_BY_WORD.get(_word(t)) for i, t in enumerate(texts) if t}
+    found = {i: COLUMN_BY_WORD.get(word_key(t)) for i, t in enumerate(texts) if t}
     if not any(found.values()):
         whole = " ".join(texts)
         if len([t for t in texts if t]) == 1 and (";" in whole or "\t" in whole):
@@ -611,7 +542,7 @@ def _match_headings(row: int, headings: list[Cell]) -> tuple[dict[int, str], lis
     for i, column in found.items():
         letter = get_column_letter(i + 1)
         if column is None:
-            close = difflib.get_close_matches(_word(texts[i]), COLUMN_BY_WORD, n=1, cutoff=0.75)
+            close = difflib.get_close_matches(word_key(texts[i]), COLUMN_BY_WORD, n=1, cutoff=0.75)
             hint = f" Did you mean {COLUMN_BY_WORD[close[0]].header}?" if close else ""
             problems.append(
                 Problem(

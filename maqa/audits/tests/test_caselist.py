@@ -11,7 +11,6 @@ from django.db import connection
 
 from maqa.audits import crypto
 from maqa.audits.caselist.checking import (
-    COLUMNS,
     MAX_ROWS,
     CaseListProblems,
     Problem,
@@ -21,6 +20,7 @@ from maqa.audits.caselist.checking import (
     template_csv,
     template_xlsx,
 )
+from maqa.audits.caselist.columns import COLUMNS
 from maqa.audits.models import Audit
 from maqa.audits.sampling import case_add, caselist_clear, caselist_import
 from maqa.audits.testing import make_audit, synthetic_case_number, synthetic_name
