@@ -24,10 +24,8 @@ from maqa.audits import crypto
 from maqa.audits.caselist.checking import (
     FIXED,
     MAX_ROWS,
-    CaseListProblems,
     CaseRow,
     Checker,
-    Problem,
     case_label,
     check_table,
     number_key,
@@ -36,6 +34,7 @@ from maqa.audits.caselist.checking import (
     template_xlsx,
 )
 from maqa.audits.caselist.columns import COLUMN_BY_KEY
+from maqa.audits.caselist.problems import CaseListProblems, Problem
 from maqa.audits.models import Audit, Case, CPCategory, PlanType
 from maqa.audits.services import STALE_AUDIT
 from maqa.core.errors import ApplicationError

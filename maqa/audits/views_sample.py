@@ -18,6 +18,7 @@ from maqa.audits import sampling
 from maqa.audits.access import access_audit_admin
 from maqa.audits.caselist import checking as caselist
 from maqa.audits.caselist.columns import COLUMNS
+from maqa.audits.caselist.problems import CaseListProblems, Problem, problem_groups
 from maqa.audits.models import Audit, CPCategory, PlanType, Sex
 from maqa.core.errors import ApplicationError
 from maqa.core.forms import GovukForm
@@ -307,7 +308,7 @@ def caselist_upload(request: AuthedRequest, pk: int) -> HttpResponse:
     if fixed := _fixed(request, audit):
         return fixed
     form = UploadForm(*_posted(request, files=True))
-    problems: list[caselist.Problem] = []
+    problems: list[Problem] = []
     if request.method == "POST" and form.is_valid():
         try:
             result = sampling.caselist_import(
@@ -317,7 +318,7 @@ def caselist_upload(request: AuthedRequest, pk: int) -> HttpResponse:
                 # One byte past the limit is enough to refuse it.
                 data=form.cleaned_data["file"].read(caselist.MAX_BYTES + 1),
             )
-        except caselist.CaseListProblems as error:
+        except CaseListProblems as error:
             form.add_error("file", error.message)
             problems = error.problems
         except ApplicationError as error:
@@ -331,7 +332,7 @@ def caselist_upload(request: AuthedRequest, pk: int) -> HttpResponse:
             return redirect("audits:sample", pk=audit.pk)
     return render(request, "audits/sample_upload.html", {
         "audit": audit, "form": form, "columns": COLUMNS,
-        "problems": caselist.problem_groups(problems), "problem_count": len(problems),
+        "problems": problem_groups(problems), "problem_count": len(problems),
         "organisations": Organisation.objects.filter(
             partnership_id=audit.partnership_id, active=True
         ).order_by("short_name"),
@@ -349,7 +350,7 @@ def caselist_add(request: AuthedRequest, pk: int) -> HttpResponse:
             case = sampling.case_add(
                 actor=request.user, ip=client_ip(request), audit=audit, values=form.cleaned_data
             )
-        except caselist.CaseListProblems as error:
+        except CaseListProblems as error:
             for problem in error.problems:
                 form.add_error(
                     problem.key if problem.key in form.fields else None, problem.sentence
