@@ -23,18 +23,17 @@ from django.db import transaction
 from maqa.audits import crypto
 from maqa.audits.caselist.checking import (
     FIXED,
-    MAX_ROWS,
     CaseRow,
     Checker,
     case_label,
     check_table,
     number_key,
-    read_case_list,
     template_csv,
     template_xlsx,
 )
 from maqa.audits.caselist.columns import COLUMN_BY_KEY
 from maqa.audits.caselist.problems import CaseListProblems, Problem
+from maqa.audits.caselist.reading import MAX_ROWS, read_case_list
 from maqa.audits.models import Audit, Case, CPCategory, PlanType
 from maqa.audits.services import STALE_AUDIT
 from maqa.core.errors import ApplicationError

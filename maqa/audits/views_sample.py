@@ -19,6 +19,7 @@ from maqa.audits.access import access_audit_admin
 from maqa.audits.caselist import checking as caselist
 from maqa.audits.caselist.columns import COLUMNS
 from maqa.audits.caselist.problems import CaseListProblems, Problem, problem_groups
+from maqa.audits.caselist.reading import MAX_BYTES
 from maqa.audits.models import Audit, CPCategory, PlanType, Sex
 from maqa.core.errors import ApplicationError
 from maqa.core.forms import GovukForm
@@ -316,7 +317,7 @@ def caselist_upload(request: AuthedRequest, pk: int) -> HttpResponse:
                 ip=client_ip(request),
                 audit=audit,
                 # One byte past the limit is enough to refuse it.
-                data=form.cleaned_data["file"].read(caselist.MAX_BYTES + 1),
+                data=form.cleaned_data["file"].read(MAX_BYTES + 1),
             )
         except CaseListProblems as error:
             form.add_error("file", error.message)

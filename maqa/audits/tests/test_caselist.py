@@ -11,7 +11,6 @@ from django.db import connection
 
 from maqa.audits import crypto
 from maqa.audits.caselist.checking import (
-    MAX_ROWS,
     age_in_months,
     neutralise_cell,
     template_csv,
@@ -19,6 +18,7 @@ from maqa.audits.caselist.checking import (
 )
 from maqa.audits.caselist.columns import COLUMNS
 from maqa.audits.caselist.problems import CaseListProblems, Problem, problem_groups
+from maqa.audits.caselist.reading import MAX_ROWS
 from maqa.audits.models import Audit
 from maqa.audits.sampling import case_add, caselist_clear, caselist_import
 from maqa.audits.testing import make_audit, synthetic_case_number, synthetic_name
@@ -446,7 +446,7 @@ def test_it_refuses_an_old_xls_and_a_damaged_workbook(personas, audit):
 
 
 def test_it_refuses_a_workbook_too_large_once_unpacked(personas, audit, monkeypatch):
-    monkeypatch.setattr("maqa.audits.caselist.checking.MAX_UNPACKED", 1000)
+    monkeypatch.setattr("maqa.audits.caselist.reading.MAX_UNPACKED", 1000)
     (problem,) = refused(personas, audit, xlsx_bytes([list(case_row(1).values())]))
     assert "too large once unpacked" in problem.message
 
