@@ -28,12 +28,11 @@ from maqa.audits.caselist.checking import (
     case_label,
     check_table,
     number_key,
-    template_csv,
-    template_xlsx,
 )
 from maqa.audits.caselist.columns import COLUMN_BY_KEY
 from maqa.audits.caselist.problems import CaseListProblems, Problem
 from maqa.audits.caselist.reading import MAX_ROWS, read_case_list
+from maqa.audits.caselist.template import template_csv, template_xlsx
 from maqa.audits.models import Audit, Case, CPCategory, PlanType
 from maqa.audits.services import STALE_AUDIT
 from maqa.core.errors import ApplicationError

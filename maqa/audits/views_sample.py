@@ -20,6 +20,7 @@ from maqa.audits.caselist import checking as caselist
 from maqa.audits.caselist.columns import COLUMNS
 from maqa.audits.caselist.problems import CaseListProblems, Problem, problem_groups
 from maqa.audits.caselist.reading import MAX_BYTES
+from maqa.audits.caselist.template import TEMPLATE_NAME
 from maqa.audits.models import Audit, CPCategory, PlanType, Sex
 from maqa.core.errors import ApplicationError
 from maqa.core.forms import GovukForm
@@ -386,7 +387,7 @@ def template_download(request: AuthedRequest, pk: int, kind: str) -> HttpRespons
     response = HttpResponse(
         content, content_type=XLSX_TYPE if kind == "xlsx" else "text/csv; charset=utf-8"
     )
-    response["Content-Disposition"] = f'attachment; filename="{caselist.TEMPLATE_NAME}.{kind}"'
+    response["Content-Disposition"] = f'attachment; filename="{TEMPLATE_NAME}.{kind}"'
     return response
 
 

@@ -10,15 +10,11 @@ import pytest
 from django.db import connection
 
 from maqa.audits import crypto
-from maqa.audits.caselist.checking import (
-    age_in_months,
-    neutralise_cell,
-    template_csv,
-    template_xlsx,
-)
+from maqa.audits.caselist.checking import age_in_months
 from maqa.audits.caselist.columns import COLUMNS
 from maqa.audits.caselist.problems import CaseListProblems, Problem, problem_groups
 from maqa.audits.caselist.reading import MAX_ROWS
+from maqa.audits.caselist.template import neutralise_cell, template_csv, template_xlsx
 from maqa.audits.models import Audit
 from maqa.audits.sampling import case_add, caselist_clear, caselist_import
 from maqa.audits.testing import make_audit, synthetic_case_number, synthetic_name
