@@ -21,14 +21,8 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from django.db import transaction
 
 from maqa.audits import crypto
-from maqa.audits.caselist.checking import (
-    FIXED,
-    CaseRow,
-    Checker,
-    case_label,
-    check_table,
-    number_key,
-)
+from maqa.audits.caselist.cases import FIXED, case_label
+from maqa.audits.caselist.checking import CaseRow, Checker, check_table, number_key
 from maqa.audits.caselist.columns import COLUMN_BY_KEY
 from maqa.audits.caselist.problems import CaseListProblems, Problem
 from maqa.audits.caselist.reading import MAX_ROWS, read_case_list

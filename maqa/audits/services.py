@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from maqa.accounts.models import User
 from maqa.audits import crypto
-from maqa.audits.caselist.checking import pool_ages_refresh
+from maqa.audits.caselist.cases import pool_ages_refresh
 from maqa.audits.models import Audit, Case
 from maqa.audits.reaudit import check_reaudit_of
 from maqa.core.errors import ApplicationError

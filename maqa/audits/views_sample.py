@@ -16,7 +16,7 @@ from django.views.decorators.http import require_POST
 
 from maqa.audits import sampling
 from maqa.audits.access import access_audit_admin
-from maqa.audits.caselist import checking as caselist
+from maqa.audits.caselist.cases import FIXED, case_label
 from maqa.audits.caselist.columns import COLUMNS
 from maqa.audits.caselist.problems import CaseListProblems, Problem, problem_groups
 from maqa.audits.caselist.reading import MAX_BYTES
@@ -300,7 +300,7 @@ def _fixed(request: AuthedRequest, audit: Audit) -> HttpResponse | None:
     """Pages that change the case list answer only in draft; otherwise back to the sample."""
     if audit.state == Audit.State.DRAFT:
         return None
-    messages.error(request, caselist.FIXED)
+    messages.error(request, FIXED)
     return redirect("audits:sample", pk=audit.pk)
 
 
@@ -360,7 +360,7 @@ def caselist_add(request: AuthedRequest, pk: int) -> HttpResponse:
         except ApplicationError as error:
             form.add_error(None, error.message)
         else:
-            messages.success(request, f"Added {caselist.case_label(case)} to the case list.")
+            messages.success(request, f"Added {case_label(case)} to the case list.")
             return redirect("audits:sample", pk=audit.pk)
     return render(request, "audits/sample_add.html", {"audit": audit, "form": form})
 
@@ -414,12 +414,12 @@ def case_exclude(request: AuthedRequest, pk: int, case_pk: int) -> HttpResponse:
         except ApplicationError as error:
             form.add_error(error.field if error.field in form.fields else None, error.message)
         else:
-            messages.success(request, f"Excluded {caselist.case_label(case)}.")
+            messages.success(request, f"Excluded {case_label(case)}.")
             return redirect("audits:sample", pk=audit.pk)
     return render(
         request,
         "audits/sample_exclude.html",
-        {"audit": audit, "case": case, "label": caselist.case_label(case), "form": form},
+        {"audit": audit, "case": case, "label": case_label(case), "form": form},
     )
 
 
@@ -433,5 +433,5 @@ def case_include(request: AuthedRequest, pk: int, case_pk: int) -> HttpResponse:
     except ApplicationError as error:
         messages.error(request, error.message)
     else:
-        messages.success(request, f"{caselist.case_label(case)} can be sampled again.")
+        messages.success(request, f"{case_label(case)} can be sampled again.")
     return redirect("audits:sample", pk=audit.pk)

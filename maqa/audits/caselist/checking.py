@@ -19,7 +19,6 @@ from typing import Any
 
 from openpyxl.utils import get_column_letter
 
-from maqa.audits import crypto
 from maqa.audits.caselist.columns import (
     CATEGORY_WORDS,
     COLUMN_BY_KEY,
@@ -32,11 +31,8 @@ from maqa.audits.caselist.columns import (
 )
 from maqa.audits.caselist.problems import Problem
 from maqa.audits.caselist.reading import Cell, Table
-from maqa.audits.models import Audit, Case, PlanType
+from maqa.audits.models import Audit, PlanType
 from maqa.organisations.models import Organisation
-
-FIXED = "The case list and the sample are fixed once returns open."
-
 
 # --- checking rows --------------------------------------------------------------------------
 
@@ -372,29 +368,3 @@ def _match_headings(row: int, headings: list[Cell]) -> tuple[dict[int, str], lis
         if column.key not in seen:
             problems.append(Problem(row, column.header, "The column is missing", column.key))
     return positions, problems
-
-
-# --- the case list of an audit --------------------------------------------------------------------------------
-
-
-def case_label(case: Case) -> str:
-    """How pages and the audit trail name a case of the case list: never an identifier."""
-    if case.reference:
-        return case.reference
-    if case.source_row:
-        return f"case-list row {case.source_row}"
-    return f"case {case.pk} (entered by hand)"
-
-
-def pool_ages_refresh(*, audit: Audit) -> int:
-    """Recompute each case's age at the audit's panel date from its date of birth, after the
-    panel date changed in draft. Returns how many ages changed."""
-    changed = []
-    for case in audit.cases.exclude(enc_dob=""):
-        born = datetime.date.fromisoformat(crypto.decrypt(audit, case.enc_dob))
-        age = age_in_months(born, audit.panel_date)
-        if age != case.age_months:
-            case.age_months = max(age, 0)
-            changed.append(case)
-    Case.objects.bulk_update(changed, ["age_months"])
-    return len(changed)
