@@ -1,10 +1,9 @@
-"""The case list as a file: its columns, reading a CSV or XLSX file, checking every row, and the
-template to download. (maqa.audits.sampling adds the checked cases to an audit, all or none.)
+"""Checking a case list: the headings of a file matched to its columns, then every row (or a case
+entered by hand) checked against what the audit and its partnership allow, into the CaseRow a
+Case is made from, or the problems with it.
 
-A problem names its row and column and says what is wrong, but never quotes a cell: any cell may
-hold a child's name or date of birth (a shifted column, a file without its heading row). The one
-exception is a heading that is not a column of the case list, quoted when other headings match
-(so the first row really is the heading row).
+A problem never quotes a cell; the one exception is a heading that is not a column of the case
+list, quoted when other headings match (so the first row really is the heading row).
 """
 
 from __future__ import annotations
@@ -33,8 +32,6 @@ from maqa.audits.caselist.problems import Problem
 from maqa.audits.caselist.reading import Cell, Table
 from maqa.audits.models import Audit, PlanType
 from maqa.organisations.models import Organisation
-
-# --- checking rows --------------------------------------------------------------------------
 
 
 @dataclass
