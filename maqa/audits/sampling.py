@@ -21,21 +21,12 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from django.db import transaction
 
 from maqa.audits import crypto
-from maqa.audits.caselist import (
-    COLUMN_BY_KEY,
-    FIXED,
-    MAX_ROWS,
-    CaseListProblems,
-    CaseRow,
-    Checker,
-    Problem,
-    case_label,
-    check_table,
-    number_key,
-    read_case_list,
-    template_csv,
-    template_xlsx,
-)
+from maqa.audits.caselist.cases import FIXED, case_label
+from maqa.audits.caselist.checking import CaseRow, Checker, check_table, number_key
+from maqa.audits.caselist.columns import COLUMN_BY_KEY
+from maqa.audits.caselist.problems import CaseListProblems, Problem
+from maqa.audits.caselist.reading import MAX_ROWS, read_case_list
+from maqa.audits.caselist.template import template_csv, template_xlsx
 from maqa.audits.models import Audit, Case, CPCategory, PlanType
 from maqa.audits.services import STALE_AUDIT
 from maqa.core.errors import ApplicationError

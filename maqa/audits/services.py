@@ -9,7 +9,7 @@ from django.db import transaction
 
 from maqa.accounts.models import User
 from maqa.audits import crypto
-from maqa.audits.caselist import pool_ages_refresh
+from maqa.audits.caselist.cases import pool_ages_refresh
 from maqa.audits.models import Audit, Case
 from maqa.audits.reaudit import check_reaudit_of
 from maqa.core.errors import ApplicationError

@@ -14,8 +14,13 @@ from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
-from maqa.audits import caselist, sampling
+from maqa.audits import sampling
 from maqa.audits.access import access_audit_admin
+from maqa.audits.caselist.cases import FIXED, case_label
+from maqa.audits.caselist.columns import COLUMNS
+from maqa.audits.caselist.problems import CaseListProblems, Problem, problem_groups
+from maqa.audits.caselist.reading import MAX_BYTES
+from maqa.audits.caselist.template import TEMPLATE_NAME
 from maqa.audits.models import Audit, CPCategory, PlanType, Sex
 from maqa.core.errors import ApplicationError
 from maqa.core.forms import GovukForm
@@ -295,7 +300,7 @@ def _fixed(request: AuthedRequest, audit: Audit) -> HttpResponse | None:
     """Pages that change the case list answer only in draft; otherwise back to the sample."""
     if audit.state == Audit.State.DRAFT:
         return None
-    messages.error(request, caselist.FIXED)
+    messages.error(request, FIXED)
     return redirect("audits:sample", pk=audit.pk)
 
 
@@ -305,7 +310,7 @@ def caselist_upload(request: AuthedRequest, pk: int) -> HttpResponse:
     if fixed := _fixed(request, audit):
         return fixed
     form = UploadForm(*_posted(request, files=True))
-    problems: list[caselist.Problem] = []
+    problems: list[Problem] = []
     if request.method == "POST" and form.is_valid():
         try:
             result = sampling.caselist_import(
@@ -313,9 +318,9 @@ def caselist_upload(request: AuthedRequest, pk: int) -> HttpResponse:
                 ip=client_ip(request),
                 audit=audit,
                 # One byte past the limit is enough to refuse it.
-                data=form.cleaned_data["file"].read(caselist.MAX_BYTES + 1),
+                data=form.cleaned_data["file"].read(MAX_BYTES + 1),
             )
-        except caselist.CaseListProblems as error:
+        except CaseListProblems as error:
             form.add_error("file", error.message)
             problems = error.problems
         except ApplicationError as error:
@@ -328,8 +333,8 @@ def caselist_upload(request: AuthedRequest, pk: int) -> HttpResponse:
             )
             return redirect("audits:sample", pk=audit.pk)
     return render(request, "audits/sample_upload.html", {
-        "audit": audit, "form": form, "columns": caselist.COLUMNS,
-        "problems": caselist.problem_groups(problems), "problem_count": len(problems),
+        "audit": audit, "form": form, "columns": COLUMNS,
+        "problems": problem_groups(problems), "problem_count": len(problems),
         "organisations": Organisation.objects.filter(
             partnership_id=audit.partnership_id, active=True
         ).order_by("short_name"),
@@ -347,7 +352,7 @@ def caselist_add(request: AuthedRequest, pk: int) -> HttpResponse:
             case = sampling.case_add(
                 actor=request.user, ip=client_ip(request), audit=audit, values=form.cleaned_data
             )
-        except caselist.CaseListProblems as error:
+        except CaseListProblems as error:
             for problem in error.problems:
                 form.add_error(
                     problem.key if problem.key in form.fields else None, problem.sentence
@@ -355,7 +360,7 @@ def caselist_add(request: AuthedRequest, pk: int) -> HttpResponse:
         except ApplicationError as error:
             form.add_error(None, error.message)
         else:
-            messages.success(request, f"Added {caselist.case_label(case)} to the case list.")
+            messages.success(request, f"Added {case_label(case)} to the case list.")
             return redirect("audits:sample", pk=audit.pk)
     return render(request, "audits/sample_add.html", {"audit": audit, "form": form})
 
@@ -382,7 +387,7 @@ def template_download(request: AuthedRequest, pk: int, kind: str) -> HttpRespons
     response = HttpResponse(
         content, content_type=XLSX_TYPE if kind == "xlsx" else "text/csv; charset=utf-8"
     )
-    response["Content-Disposition"] = f'attachment; filename="{caselist.TEMPLATE_NAME}.{kind}"'
+    response["Content-Disposition"] = f'attachment; filename="{TEMPLATE_NAME}.{kind}"'
     return response
 
 
@@ -409,12 +414,12 @@ def case_exclude(request: AuthedRequest, pk: int, case_pk: int) -> HttpResponse:
         except ApplicationError as error:
             form.add_error(error.field if error.field in form.fields else None, error.message)
         else:
-            messages.success(request, f"Excluded {caselist.case_label(case)}.")
+            messages.success(request, f"Excluded {case_label(case)}.")
             return redirect("audits:sample", pk=audit.pk)
     return render(
         request,
         "audits/sample_exclude.html",
-        {"audit": audit, "case": case, "label": caselist.case_label(case), "form": form},
+        {"audit": audit, "case": case, "label": case_label(case), "form": form},
     )
 
 
@@ -428,5 +433,5 @@ def case_include(request: AuthedRequest, pk: int, case_pk: int) -> HttpResponse:
     except ApplicationError as error:
         messages.error(request, error.message)
     else:
-        messages.success(request, f"{caselist.case_label(case)} can be sampled again.")
+        messages.success(request, f"{case_label(case)} can be sampled again.")
     return redirect("audits:sample", pk=audit.pk)

@@ -10,7 +10,9 @@ from django import forms
 
 from maqa.core.errors import ApplicationError
 from maqa.importers.review_themes import parse_accepted
-from maqa.importers.services import MAX_BYTES, MAX_FILES, parse_audit_date
+from maqa.importers.services.batches import MAX_FILES
+from maqa.importers.services.reading import MAX_BYTES
+from maqa.importers.services.records import parse_audit_date
 
 TEXTAREA = {"class": "govuk-textarea", "rows": 6}
 ACCEPT = ".txt,.md,.pdf,.docx,.html,.htm"

@@ -5,7 +5,7 @@ suggester's own picks (maqa.findings.suggestions, learnt from the partnership's 
 other themes suggested for it, each with an Accept button that adds it. What the person accepted
 travels in the review form as a hidden field (point text -> theme ids); on saving, the import
 gives each point those themes (``accepted_themes`` in the record, read by
-maqa.importers.services.briefing_import), instead of coding it again.
+maqa.importers.services.importing.briefing_import), instead of coding it again.
 """
 
 from __future__ import annotations

@@ -19,10 +19,14 @@ from maqa.core.errors import ApplicationError
 from maqa.core.http import AuthedRequest, client_ip
 from maqa.findings.models import Finding
 from maqa.findings.suggestions import method_line
-from maqa.importers import services
 from maqa.importers.forms import ReviewForm, UploadForm
 from maqa.importers.models import ImportBatch, ImportedDocument
 from maqa.importers.review_themes import accepted_map, review_points
+from maqa.importers.services import documents
+from maqa.importers.services.batches import batch_parse_next, batch_progress, batch_upload
+from maqa.importers.services.duplicates import IMPORT_ANYWAY, duplicates_of
+from maqa.importers.services.importing import Outcome, briefing_import
+from maqa.importers.services.records import record_plan
 
 View = Callable[..., HttpResponse]
 Status = ImportedDocument.Status
@@ -70,7 +74,7 @@ def import_upload(request: AuthedRequest) -> HttpResponse:
     form = UploadForm(request.POST if posted else None, request.FILES if posted else None)
     if request.method == "POST" and form.is_valid():
         try:
-            batch = services.batch_upload(
+            batch = batch_upload(
                 actor=request.user,
                 ip=client_ip(request),
                 partnership=request.user.partnership,
@@ -84,7 +88,7 @@ def import_upload(request: AuthedRequest) -> HttpResponse:
 
 
 def _progress_context(batch: ImportBatch) -> dict[str, Any]:
-    progress = services.batch_progress(batch)
+    progress = batch_progress(batch)
     documents = batch.documents.select_related("audit").defer("content").order_by("pk")
     return {"batch": batch, "documents": documents, **progress}
 
@@ -100,7 +104,7 @@ def batch_detail(request: AuthedRequest, pk: int) -> HttpResponse:
 def batch_step(request: AuthedRequest, pk: int) -> HttpResponse:
     """Read the next file of the upload. htmx polls this and swaps in the progress."""
     batch = access_in_partnership(request.user, ImportBatch, pk)
-    services.batch_parse_next(batch=batch)
+    batch_parse_next(batch=batch)
     if getattr(request, "htmx", False):
         return render(request, "importers/_progress.html", _progress_context(batch))
     return redirect(f"/imports/batch/{batch.pk}/")
@@ -117,10 +121,10 @@ def _duplicates(document: ImportedDocument) -> list[Any]:
     if document.record is None:
         return []
     try:
-        plan = services.record_plan(document.record)
+        plan = record_plan(document.record)
     except ApplicationError:
         return []
-    return services.duplicates_of(document.partnership, plan)
+    return duplicates_of(document.partnership, plan)
 
 
 def _after(document: ImportedDocument) -> str:
@@ -156,7 +160,7 @@ def document_review(request: AuthedRequest, pk: int) -> HttpResponse:
             record["accepted_themes"] = accepted_map(points)
         else:
             record.pop("accepted_themes", None)
-        outcome = services.briefing_import(
+        outcome = briefing_import(
             actor=request.user,
             ip=client_ip(request),
             partnership=request.user.partnership,
@@ -164,9 +168,9 @@ def document_review(request: AuthedRequest, pk: int) -> HttpResponse:
             data=bytes(document.content),
             apply=True,
             record_override=record,
-            decision=services.IMPORT_ANYWAY if form.cleaned_data.get("import_anyway") else None,
+            decision=IMPORT_ANYWAY if form.cleaned_data.get("import_anyway") else None,
         )
-        if outcome.status == services.Outcome.CREATED:
+        if outcome.status == Outcome.CREATED:
             untagged = (
                 f" {outcome.needs_a_theme} points need a theme." if outcome.needs_a_theme else ""
             )
@@ -176,10 +180,10 @@ def document_review(request: AuthedRequest, pk: int) -> HttpResponse:
                 f"{outcome.counts.findings} findings.{untagged}",
             )
             return redirect(_after(document))
-        if outcome.status == services.Outcome.ALREADY:
+        if outcome.status == Outcome.ALREADY:
             messages.info(request, f"Nothing saved: {outcome.message}")
             return redirect(_after(document))
-        if outcome.status == services.Outcome.NEEDS_DECISION:
+        if outcome.status == Outcome.NEEDS_DECISION:
             # As corrected, it still looks like an audit already held (or one saved since).
             duplicates = outcome.duplicates
             if not form.needs_decision:
@@ -247,7 +251,7 @@ def _with_theme(
 def document_skip(request: AuthedRequest, pk: int) -> HttpResponse:
     document = access_in_partnership(request.user, ImportedDocument, pk)
     try:
-        services.document_skip(actor=request.user, ip=client_ip(request), document=document)
+        documents.document_skip(actor=request.user, ip=client_ip(request), document=document)
     except ApplicationError as error:
         messages.error(request, error.message)
     else:

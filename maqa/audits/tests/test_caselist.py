@@ -10,17 +10,11 @@ import pytest
 from django.db import connection
 
 from maqa.audits import crypto
-from maqa.audits.caselist import (
-    COLUMNS,
-    MAX_ROWS,
-    CaseListProblems,
-    Problem,
-    age_in_months,
-    neutralise_cell,
-    problem_groups,
-    template_csv,
-    template_xlsx,
-)
+from maqa.audits.caselist.checking import age_in_months
+from maqa.audits.caselist.columns import COLUMNS
+from maqa.audits.caselist.problems import CaseListProblems, Problem, problem_groups
+from maqa.audits.caselist.reading import MAX_ROWS
+from maqa.audits.caselist.template import neutralise_cell, template_csv, template_xlsx
 from maqa.audits.models import Audit
 from maqa.audits.sampling import case_add, caselist_clear, caselist_import
 from maqa.core.errors import ApplicationError
@@ -448,7 +442,7 @@ def test_it_refuses_an_old_xls_and_a_damaged_workbook(personas, audit):
 
 
 def test_it_refuses_a_workbook_too_large_once_unpacked(personas, audit, monkeypatch):
-    monkeypatch.setattr("maqa.audits.caselist.MAX_UNPACKED", 1000)
+    monkeypatch.setattr("maqa.audits.caselist.reading.MAX_UNPACKED", 1000)
     (problem,) = refused(personas, audit, xlsx_bytes([list(case_row(1).values())]))
     assert "too large once unpacked" in problem.message
 

@@ -10,7 +10,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from maqa.audits.caselist import COLUMNS
+from maqa.audits.caselist.columns import COLUMNS
 from maqa.audits.models import Audit
 from maqa.audits.sampling import caselist_import
 from maqa.core.models import AuditEvent

@@ -5,7 +5,7 @@ import datetime
 import pytest
 
 from maqa.audits import crypto
-from maqa.audits.caselist import pool_ages_refresh
+from maqa.audits.caselist.cases import pool_ages_refresh
 from maqa.audits.models import Audit, Case
 from maqa.audits.sampling import (
     case_exclude,

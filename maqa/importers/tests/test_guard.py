@@ -14,9 +14,10 @@ import docx
 import pytest
 
 from maqa.core.errors import ApplicationError
-from maqa.importers import UnsupportedDocument, parse_briefing, services
+from maqa.importers import UnsupportedDocument, parse_briefing
 from maqa.importers.guard import ParseCrashed, ParseRefused, parse_in_child
-from maqa.importers.services import Outcome
+from maqa.importers.services import reading
+from maqa.importers.services.importing import Outcome
 from maqa.importers.tests.briefings import briefing, no_suggester  # noqa: F401 (a fixture)
 from maqa.importers.tests.test_import_service import rows, run
 
@@ -181,8 +182,8 @@ def test_nothing_from_a_refused_file_is_saved(personas, make, words):
 
 @pytest.mark.usefixtures("no_suggester")
 def test_a_parse_over_its_time_saves_nothing(personas, monkeypatch):
-    monkeypatch.setattr(services, "parse_briefing", _sleepy)
-    monkeypatch.setattr(services, "parse_in_child", functools.partial(parse_in_child, timeout=0.5))
+    monkeypatch.setattr(reading, "parse_briefing", _sleepy)
+    monkeypatch.setattr(reading, "parse_in_child", functools.partial(parse_in_child, timeout=0.5))
     before = rows()
     outcome = run(personas, briefing())
     assert outcome.status == Outcome.FAILED and "took longer than 0.5 s" in outcome.message

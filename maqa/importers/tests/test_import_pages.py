@@ -10,9 +10,10 @@ from django.test import Client
 
 from maqa.audits.models import Audit
 from maqa.findings.models import Finding
-from maqa.importers import services
 from maqa.importers.forms import learning_to_text, text_to_learning
 from maqa.importers.models import ImportBatch, ImportedDocument
+from maqa.importers.services import batches, reading
+from maqa.importers.services.importing import briefing_import
 from maqa.importers.tests.briefings import MONTH, NO_DATE, briefing, no_suggester
 from maqa.testing.personas import sign_in
 
@@ -154,7 +155,7 @@ def test_without_htmx_the_step_redirects_to_the_progress_page(admin):
 
 
 def test_a_look_alike_needs_the_box_ticked_or_can_be_skipped(admin, personas):
-    services.briefing_import(
+    briefing_import(
         actor=personas.admin, ip=None, partnership=personas.partnership, filename="a.txt",
         data=briefing(), apply=True,
     )  # fmt: skip
@@ -180,7 +181,7 @@ def test_a_look_alike_needs_the_box_ticked_or_can_be_skipped(admin, personas):
 
 def test_the_same_file_uploaded_again_is_refused_as_imported_before(admin, personas):
     data = briefing(intro=MONTH)
-    services.briefing_import(
+    briefing_import(
         actor=personas.admin, ip=None, partnership=personas.partnership, filename="a.txt",
         data=data, apply=True,
     )  # fmt: skip
@@ -201,7 +202,8 @@ def test_upload_limits(admin, monkeypatch):
     response = admin.post("/imports/upload/", {"documents": many})
     assert "Choose no more than 20 files at once (you chose 21)" in response.content.decode()
     assert not ImportBatch.objects.exists()
-    monkeypatch.setattr(services, "MAX_BYTES", 1000)
+    monkeypatch.setattr(reading, "MAX_BYTES", 1000)
+    monkeypatch.setattr(batches, "MAX_BYTES", 1000)
     admin.post("/imports/upload/", {"documents": [upload("big.txt", briefing() + b" " * 1000)]})
     batch = ImportBatch.objects.get()
     assert batch.refused == [{"filename": "big.txt", "reason": "the file is larger than 0 MB."}]
@@ -213,7 +215,7 @@ def test_a_file_the_reader_cannot_manage_shows_as_failed(admin, monkeypatch):
     def broken(data: bytes, filename: str = "") -> dict[str, Any]:
         raise RuntimeError("boom")
 
-    monkeypatch.setattr(services, "parse_briefing", broken)
+    monkeypatch.setattr(reading, "parse_briefing", broken)
     admin.post("/imports/upload/", {"documents": [upload("a.txt", briefing())]})
     batch = ImportBatch.objects.latest("pk")
     poll_until_done(admin, batch)
@@ -259,7 +261,7 @@ def test_the_learning_mini_format_round_trips():
 
 
 def test_points_of_imported_audits_without_themes_are_listed(admin, personas):
-    outcome = services.briefing_import(
+    outcome = briefing_import(
         actor=personas.admin, ip=None, partnership=personas.partnership, filename="a.txt",
         data=briefing(), apply=True,
     )  # fmt: skip

@@ -11,16 +11,19 @@ import pytest
 from maqa.audits.models import Audit
 from maqa.core.models import AuditEvent
 from maqa.findings.models import Finding, LearningTheme
-from maqa.importers import services
 from maqa.importers.models import ImportedDocument
-from maqa.importers.services import IMPORT_ANYWAY, SKIP, Outcome, briefing_import
+from maqa.importers.parse import parse_briefing
+from maqa.importers.services import importing, reading
+from maqa.importers.services.duplicates import IMPORT_ANYWAY, SKIP
+from maqa.importers.services.importing import ImportOutcome, Outcome, briefing_import
+from maqa.importers.services.themes import suggest_themes
 from maqa.importers.tests.briefings import DAY, MONTH, NO_DATE, briefing, no_suggester
 
 pytestmark = pytest.mark.usefixtures("no_suggester")
 __all__ = ["no_suggester"]
 
 
-def run(personas: Any, data: bytes, apply: bool = True, **kwargs: Any) -> services.ImportOutcome:
+def run(personas: Any, data: bytes, apply: bool = True, **kwargs: Any) -> ImportOutcome:
     return briefing_import(
         actor=personas.admin, ip="127.0.0.1", partnership=personas.partnership,
         filename=kwargs.pop("filename", "briefing.txt"), data=data, apply=apply, **kwargs,
@@ -223,7 +226,7 @@ def test_unreadable_documents_fail_with_a_reason_and_nothing_is_written(personas
 
 
 def test_a_file_too_large_is_refused(personas, monkeypatch):
-    monkeypatch.setattr(services, "MAX_BYTES", 100)
+    monkeypatch.setattr(reading, "MAX_BYTES", 100)
     outcome = run(personas, briefing())
     assert outcome.status == Outcome.FAILED and "larger than" in outcome.message
 
@@ -232,7 +235,7 @@ def test_a_reader_crash_is_a_failure_not_an_error(personas, monkeypatch):
     def broken(data: bytes, filename: str = "") -> dict[str, Any]:
         raise RuntimeError("boom")
 
-    monkeypatch.setattr(services, "parse_briefing", broken)
+    monkeypatch.setattr(reading, "parse_briefing", broken)
     outcome = run(personas, briefing())
     assert outcome.status == Outcome.FAILED
     assert "could not read" in outcome.message
@@ -244,7 +247,7 @@ def test_nothing_is_half_saved_when_saving_fails(personas, monkeypatch):
     def broken(**kwargs: Any) -> None:
         raise RuntimeError("the trail is unavailable")
 
-    monkeypatch.setattr(services, "audit_record", broken)
+    monkeypatch.setattr(importing, "audit_record", broken)
     with pytest.raises(RuntimeError):
         run(personas, briefing())
     assert rows() == before
@@ -252,7 +255,7 @@ def test_nothing_is_half_saved_when_saving_fails(personas, monkeypatch):
 
 def test_a_reviewed_record_with_bad_values_is_refused_with_the_field(personas):
     data = briefing()
-    record = services.parse_briefing(data, "b.txt")
+    record = parse_briefing(data, "b.txt")
     for change, field in (
         ({"theme": "", "title": None}, "theme"),
         ({"theme": "x" * 201}, "theme"),
@@ -287,7 +290,7 @@ def test_an_odd_record_is_read_defensively(personas):
 
 
 def test_agencies_named_in_the_briefing_take_part(personas):
-    record = services.parse_briefing(briefing(), "b.txt")
+    record = parse_briefing(briefing(), "b.txt")
     record["organisations"] = ["police", "Community Health", "Unknown Agency"]
     outcome = run(personas, briefing(), record_override=record)
     assert outcome.audit is not None
@@ -303,7 +306,7 @@ def test_suggested_themes_are_applied_when_the_suggester_gives_them(personas, mo
         assert polarities[:2] == ["concern", "concern"] and polarities[-1] == "action"
         return [[theme] if i % 2 == 0 else [] for i in range(len(texts))]
 
-    monkeypatch.setattr(services, "suggest_themes", fake)
+    monkeypatch.setattr(importing, "suggest_themes", fake)
     outcome = run(personas, briefing())
     assert outcome.audit is not None
     assert outcome.audit.findings.filter(themes=theme).count() == 4
@@ -335,11 +338,11 @@ def test_without_the_suggester_points_are_uncoded(personas, monkeypatch, setting
         return real_import(name, *args, **kwargs)
 
     monkeypatch.setattr(builtins, "__import__", no_themes)
-    assert services.suggest_themes(personas.partnership, ["x"], ["concern"]) is None
+    assert suggest_themes(personas.partnership, ["x"], ["concern"]) is None
 
 
 def test_display_names_are_cleaned():
-    assert services.display_name("../../etc/pass\x00wd") == "passwd"
-    assert services.display_name("C:\\Users\\me\\Briefing.pdf") == "Briefing.pdf"
-    assert services.display_name("") == "unnamed file"
-    assert len(services.display_name("a" * 400)) == 255
+    assert reading.display_name("../../etc/pass\x00wd") == "passwd"
+    assert reading.display_name("C:\\Users\\me\\Briefing.pdf") == "Briefing.pdf"
+    assert reading.display_name("") == "unnamed file"
+    assert len(reading.display_name("a" * 400)) == 255

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from maqa.findings.models import Finding
-from maqa.importers.services import Outcome, briefing_import
+from maqa.importers.services.importing import Outcome, briefing_import
 from maqa.importers.theme_codes import codes_read, theme_codes_apply
 from maqa.testing.personas import Personas
 

@@ -7,7 +7,9 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from maqa.accounts.access import is_partnership_admin
 from maqa.accounts.models import User
-from maqa.importers.services import IMPORT_ANYWAY, MAX_BYTES, SKIP, briefing_import
+from maqa.importers.services.duplicates import IMPORT_ANYWAY, SKIP
+from maqa.importers.services.importing import briefing_import
+from maqa.importers.services.reading import MAX_BYTES
 
 
 class Command(BaseCommand):
