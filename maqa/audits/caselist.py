@@ -20,9 +20,6 @@ from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, replace
 from typing import Any
 
-import openpyxl
-from openpyxl.utils import get_column_letter
-
 from maqa.audits import crypto
 from maqa.audits.models import Audit, Case, CPCategory, PlanType, Sex
 from maqa.core.errors import ApplicationError
@@ -286,6 +283,8 @@ def _xlsx_rows(data: bytes) -> Iterator[list[Cell]]:
             "The workbook is too large once unpacked (over 100 MB). Save it as CSV UTF-8, or "
             "split it into smaller files."
         )
+    import openpyxl  # here, not at the top: it costs start-up time (and loads numpy)
+
     try:
         workbook = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except Exception as exc:  # openpyxl raises many kinds for a damaged or foreign file
@@ -530,6 +529,8 @@ def _nth(position: int, count: int) -> str:
 
 def check_table(table: Table, checker: Checker) -> tuple[list[CaseRow], list[Problem]]:
     """Every case of the table, or every problem with it (its headings, then each row)."""
+    from openpyxl.utils import get_column_letter
+
     (heading_row, headings), *body = table.rows
     positions, problems = _match_headings(heading_row, headings)
     if not positions:
@@ -589,6 +590,8 @@ def check_table(table: Table, checker: Checker) -> tuple[list[CaseRow], list[Pro
 
 def _match_headings(row: int, headings: list[Cell]) -> tuple[dict[int, str], list[Problem]]:
     """Which column each heading is (by position), and the problems with the headings."""
+    from openpyxl.utils import get_column_letter
+
     texts = [_text(h) for h in headings]
     found = {i: COLUMN_BY_WORD.get(_word(t)) for i, t in enumerate(texts) if t}
     if not any(found.values()):
@@ -705,6 +708,8 @@ def template_csv(audit: Audit) -> bytes:
 
 
 def template_xlsx(audit: Audit) -> bytes:
+    import openpyxl
+
     workbook = openpyxl.Workbook()
     sheet = workbook.active
     sheet.title = "Case list"
