@@ -12,7 +12,17 @@ import sys
 
 def main() -> None:
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
-    argv = sys.argv[:]
+    from django.core.exceptions import ImproperlyConfigured
+
+    try:
+        run(sys.argv[:])
+    except ImproperlyConfigured as error:
+        # A missing or wrong setting (e.g. SECRET_KEY with DEBUG off): the message, no traceback.
+        sys.stderr.write(f"maqa: {error}\n")
+        sys.exit(2)
+
+
+def run(argv: list[str]) -> None:
     argv[0] = "maqa"
     if len(argv) == 1 or (argv[1] in ("--help", "-h", "help") and len(argv) == 2):
         from maqa.core.help import print_help
@@ -23,15 +33,9 @@ def main() -> None:
     position = 2 if len(argv) > 2 and argv[1] == "help" else 1
     if len(argv) > position and not argv[position].startswith("-"):
         argv[position] = argv[position].replace("-", "_")
-    from django.core.exceptions import ImproperlyConfigured
     from django.core.management import execute_from_command_line
 
-    try:
-        execute_from_command_line(argv)
-    except ImproperlyConfigured as error:
-        # A missing or wrong setting (e.g. SECRET_KEY with DEBUG off): the message, no traceback.
-        sys.stderr.write(f"maqa: {error}\n")
-        sys.exit(2)
+    execute_from_command_line(argv)
 
 
 if __name__ == "__main__":

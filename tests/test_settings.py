@@ -290,3 +290,10 @@ def test_the_maqa_command_names_a_missing_secret_without_a_traceback(tmp_path: P
     assert result.returncode == 2
     assert "SECRET_KEY must be set when DEBUG is off" in result.stderr
     assert "Traceback" not in result.stderr + result.stdout
+    maqa = Path(sys.executable).parent / "maqa"
+    help_ = subprocess.run(
+        [str(maqa), "help"], env=env, cwd=ROOT, capture_output=True, text=True, check=False
+    )
+    assert help_.returncode == 2
+    assert "SECRET_KEY must be set when DEBUG is off" in help_.stderr
+    assert "Traceback" not in help_.stderr + help_.stdout
