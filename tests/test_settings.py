@@ -290,3 +290,131 @@ def test_the_maqa_command_names_a_missing_secret_without_a_traceback(tmp_path: P
     assert result.returncode == 2
     assert "SECRET_KEY must be set when DEBUG is off" in result.stderr
     assert "Traceback" not in result.stderr + result.stdout
+    maqa = Path(sys.executable).parent / "maqa"
+    help_ = subprocess.run(
+        [str(maqa), "help"], env=env, cwd=ROOT, capture_output=True, text=True, check=False
+    )
+    assert help_.returncode == 2
+    assert "SECRET_KEY must be set when DEBUG is off" in help_.stderr
+    assert "Traceback" not in help_.stderr + help_.stdout
+
+
+# ---- the maqa command in a development checkout ----------------------------------------------
+
+
+def _maqa(args: list[str], env: dict[str, str]) -> subprocess.CompletedProcess[str]:
+    maqa = Path(sys.executable).parent / "maqa"
+    return subprocess.run(
+        [str(maqa), *args],
+        env=env,
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+
+
+def _needs_a_checkout() -> None:
+    if not (ROOT / ".git").exists():
+        pytest.skip("not run from a git checkout")
+
+
+def test_the_maqa_command_works_in_a_development_checkout_without_debug(tmp_path: Path) -> None:
+    _needs_a_checkout()
+    env = _clean_env(tmp_path)  # no DEBUG, no MAQA_DEV_SECRETS, no secrets
+    check = _maqa(["check"], env)
+    assert check.returncode == 0, check.stdout + check.stderr
+    assert "no issues" in check.stdout
+    assert "generating development secrets" in check.stderr  # said once, when they are made
+    assert (tmp_path / "secret_key").stat().st_mode & 0o777 == 0o600
+    help_ = _maqa(["help"], env)
+    assert help_.returncode == 0, help_.stdout + help_.stderr
+    assert "parse-briefing" in help_.stdout
+    assert help_.stderr == ""
+    # DEBUG stays off: only the secrets are the development ones.
+    settings = _maqa(
+        ["shell", "-c", "from django.conf import settings; print(settings.DEBUG)"], env
+    )
+    assert settings.stdout.strip().splitlines()[-1] == "False", settings.stderr
+
+
+@pytest.mark.parametrize(
+    ("setting", "missing"),
+    [
+        ({"DEBUG": "false"}, "SECRET_KEY"),
+        ({"MAQA_DEV_SECRETS": "false"}, "SECRET_KEY"),
+        ({"DATABASE_URL": "postgres://maqa:password@127.0.0.1:5432/maqa"}, "SECRET_KEY"),
+        ({"SECRET_KEY": "k" * 60}, "AUDIT_HMAC_KEY"),
+    ],
+)
+def test_the_maqa_command_in_a_checkout_refuses_production_settings_without_secrets(
+    tmp_path: Path, setting: dict[str, str], missing: str
+) -> None:
+    """Production runs from a git checkout too (docs/operations.md): any of these in the
+    environment means the real settings, which must include the secrets."""
+    _needs_a_checkout()
+    for args in (["check"], ["help"]):
+        result = _maqa(args, _clean_env(tmp_path, **setting))
+        assert result.returncode == 2
+        assert f"{missing} must be set when DEBUG is off" in result.stderr
+        assert "Traceback" not in result.stderr + result.stdout
+    assert not (tmp_path / "secret_key").exists()
+
+
+def test_the_maqa_command_outside_a_checkout_refuses_to_start_without_secrets(
+    tmp_path: Path,
+) -> None:
+    """An installed maqa (no .git beside pyproject.toml) needs DEBUG or the secrets."""
+    code = (
+        "import sys; from pathlib import Path; import maqa.cli as cli\n"
+        f"cli.SOURCE_DIR = Path({str(tmp_path / 'installed')!r})\n"
+        "sys.argv = ['maqa', 'check']; cli.main()"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code],
+        env=_clean_env(tmp_path / "var"),
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    assert result.returncode == 2, result.stdout + result.stderr
+    assert "SECRET_KEY must be set when DEBUG is off" in result.stderr
+    assert not (tmp_path / "var" / "secret_key").exists()
+
+
+def test_gunicorn_refuses_to_start_without_secrets_even_in_a_checkout(tmp_path: Path) -> None:
+    """config.wsgi (what gunicorn imports) never uses the generated secrets on its own: only
+    DEBUG=true or MAQA_DEV_SECRETS=true allow them."""
+    result = subprocess.run(
+        [sys.executable, "-c", "import config.wsgi"],
+        env=_clean_env(tmp_path),
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    assert result.returncode != 0
+    assert "SECRET_KEY must be set when DEBUG is off" in result.stderr
+    assert not (tmp_path / "secret_key").exists()
+
+
+def test_a_development_checkout_is_a_git_checkout_with_no_production_settings(
+    tmp_path: Path,
+) -> None:
+    from maqa.cli import PRODUCTION_SIGNS, development_checkout
+
+    assert not development_checkout(tmp_path, {})  # an installed copy: no .git
+    (tmp_path / "pyproject.toml").write_text("[project]\n")
+    assert not development_checkout(tmp_path, {})
+    (tmp_path / ".git").mkdir()
+    assert development_checkout(tmp_path, {})
+    assert development_checkout(tmp_path, {"MAQA_VAR_DIR": "/tmp/maqa", "DEBUG": ""})
+    for name in PRODUCTION_SIGNS:
+        assert not development_checkout(tmp_path, {name: "false"}), name
+    assert {"DEBUG", "SECRET_KEY", "AUDIT_HMAC_KEY", "IDENTIFIER_KEYS", "DATABASE_URL"} <= set(
+        PRODUCTION_SIGNS
+    )

@@ -13,17 +13,24 @@ from __future__ import annotations
 import csv
 import datetime
 import io
+import re
 from collections.abc import Iterable, Sequence
+from functools import cache
 
 from django.http import HttpResponse
 from django.utils import timezone
-from openpyxl import Workbook
-from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
-from openpyxl.styles import Font
-from openpyxl.utils import get_column_letter
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+@cache
+def _illegal_characters() -> re.Pattern[str]:
+    """The control characters an XLSX file cannot hold. openpyxl (and numpy, which it imports)
+    loads with the first spreadsheet, not with the URLconf."""
+    from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+
+    return ILLEGAL_CHARACTERS_RE
 
 
 def neutralise(value: object) -> str:
@@ -71,7 +78,7 @@ def xlsx_cell(value: object) -> object:
         return timezone.localtime(value).replace(tzinfo=None)  # XLSX has no time zones
     if isinstance(value, int | float | datetime.date):
         return value
-    return ILLEGAL_CHARACTERS_RE.sub("", neutralise(value))
+    return _illegal_characters().sub("", neutralise(value))
 
 
 def xlsx_bytes(rows: Iterable[Sequence[object]], *, sheet: str) -> bytes:
@@ -82,6 +89,10 @@ def xlsx_bytes(rows: Iterable[Sequence[object]], *, sheet: str) -> bytes:
     openpyxl stores text as a formula only when it starts with "=", which neutralised text never
     does, so appending plain values (the fastest way; its write-only mode was slower) gives
     string cells."""
+    from openpyxl import Workbook
+    from openpyxl.styles import Font
+    from openpyxl.utils import get_column_letter
+
     workbook = Workbook()
     worksheet = workbook.active
     assert worksheet is not None

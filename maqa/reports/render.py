@@ -16,12 +16,9 @@ from typing import Any
 
 from django.template.loader import render_to_string
 from django.utils.safestring import SafeString, mark_safe
-from weasyprint import HTML
-from weasyprint.urls import path2url
 
 from maqa.briefings.render_html import STATIC_DIR as BRIEFING_STATIC_DIR
 from maqa.briefings.render_html import image_mime_type, render_html
-from maqa.briefings.render_pdf import BriefingURLFetcher
 from maqa.reports.selectors import BoardReportData, BriefingEntry
 from maqa.trends import charts
 
@@ -109,6 +106,12 @@ def board_report_html(data: BoardReportData, *, logo_src: str | None = None) -> 
 
 def board_report_pdf(data: BoardReportData) -> bytes:
     """The board report as an A4 PDF with its title and language in the metadata."""
+    # WeasyPrint (through render_pdf) loads here, not with the URLconf: it costs a second.
+    from weasyprint import HTML
+    from weasyprint.urls import path2url
+
+    from maqa.briefings.render_pdf import BriefingURLFetcher
+
     logo = logo_path(data)
     html = board_report_html(data, logo_src=path2url(str(logo.resolve())) if logo else None)
     document = HTML(

@@ -36,13 +36,12 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Literal
 
-import numpy as np
-
 from maqa.suggestions import embeddings as emb
 from maqa.suggestions.metrics import score
 from maqa.suggestions.taxonomy import Taxonomy
 
 if TYPE_CHECKING:
+    import numpy as np
     from numpy.typing import NDArray
 
     Matrix = NDArray[np.float64]
@@ -112,6 +111,8 @@ def resolve_method(requested: str) -> tuple[str, str | None]:
 
 
 def _zscore(m: Matrix) -> Matrix:
+    import numpy as np
+
     centred = m - m.mean(axis=1, keepdims=True)
     spread = centred.std(axis=1, keepdims=True)
     return np.asarray(centred / np.where(spread > 1e-12, spread, 1.0), dtype=np.float64)
@@ -125,6 +126,8 @@ def _knn_scores(
     k: int,
     weight: float,
 ) -> Matrix:
+    import numpy as np
+
     n = sim_examples.shape[0] if sim_examples.size else sim_descriptions.shape[0]
     out = np.zeros((n, len(description_classes)))
     for c, (ex, ds) in enumerate(zip(example_classes, description_classes, strict=True)):
@@ -152,6 +155,7 @@ class _Scorer:
         example_vectors: Matrix | None,
         description_vectors: Matrix | None,
     ) -> None:
+        import numpy as np
         from sklearn.feature_extraction.text import TfidfVectorizer
 
         self.params = params
@@ -193,6 +197,7 @@ class _Scorer:
         """A linear model on the TF-IDF vectors: ridge regression onto the themes (one output
         per theme), solved in its dual form, which is exact and takes milliseconds here
         (a few hundred rows, many thousand features)."""
+        import numpy as np
         import scipy.sparse as sp
 
         parts = [self.x_descriptions]
@@ -212,6 +217,8 @@ class _Scorer:
         self.lr_classes = np.arange(self.n_classes, dtype=np.intp)
 
     def scores(self, texts: list[str], vectors: Matrix | None) -> Matrix:
+        import numpy as np
+
         p = self.params
         x = self._tfidf(texts)
         sim_ex = (
@@ -343,6 +350,8 @@ class Suggester:
         return texts, labels
 
     def _embed(self, texts: list[str]) -> Matrix | None:
+        import numpy as np
+
         if self._method != "embeddings" or self.embedder is None:
             return None
         return np.asarray(self.embedder.embed(texts), dtype=np.float64)
@@ -360,6 +369,8 @@ class Suggester:
         the threshold cross-validation leave one group out, like the evaluation does.
         ``thresholds`` skips that cross-validation (the slow part of fitting: one fit per fold)
         and uses the given ones, e.g. those of an earlier fit on nearly the same examples."""
+        import numpy as np
+
         started = time.perf_counter()
         self.classes = [t.slug for t in taxonomy.active]
         index = {slug: i for i, slug in enumerate(self.classes)}
@@ -426,6 +437,8 @@ class Suggester:
         )
 
     def _folds(self, n: int, groups: Sequence[str] | None) -> list[tuple[list[int], list[int]]]:
+        import numpy as np
+
         if groups is not None and len(set(groups)) >= 3:
             names = sorted(set(groups))
             return [
@@ -453,6 +466,8 @@ class Suggester:
         groups: Sequence[str] | None,
         descriptions: tuple[list[str], list[int], Matrix | None],
     ) -> Thresholds:
+        import numpy as np
+
         p = self.params
         if len(texts) < p.min_examples_for_cv:
             why = (
@@ -508,6 +523,8 @@ class Suggester:
     def suggest_many(
         self, texts: Sequence[str], polarities: Sequence[str | None] | None = None
     ) -> list[Suggestion]:
+        import numpy as np
+
         if self._scorer is None:
             raise RuntimeError("call fit() before suggest()")
         if not texts:

@@ -24,15 +24,8 @@ import xml.etree.ElementTree as ET
 from collections.abc import Sequence
 from functools import lru_cache
 from io import StringIO
-from typing import Any, Literal
-
-import matplotlib
-
-matplotlib.use("Agg")
-from matplotlib.figure import Figure
-from matplotlib.lines import Line2D
-from matplotlib.patches import Patch, PathPatch
-from matplotlib.path import Path
+from types import ModuleType
+from typing import TYPE_CHECKING, Any, Literal
 
 from maqa.trends.selectors import (
     ActionCounts,
@@ -41,6 +34,10 @@ from maqa.trends.selectors import (
     SelfVsPanelRow,
     TimelinessRow,
 )
+
+if TYPE_CHECKING:
+    from matplotlib.figure import Figure
+    from matplotlib.path import Path
 
 SVG_NS = "http://www.w3.org/2000/svg"
 XLINK_NS = "http://www.w3.org/1999/xlink"
@@ -76,6 +73,17 @@ RC: Any = {
     "axes.titleweight": "bold",
 }
 _LOCK = threading.Lock()
+
+
+@lru_cache(maxsize=1)
+def _matplotlib() -> ModuleType:
+    """matplotlib, imported on the first chart (it costs about a second of start-up)."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    return matplotlib
+
+
 # Style properties matplotlib writes that are SVG presentation attributes of the same name.
 _PRESENTATION = {
     "fill", "fill-opacity", "stroke", "stroke-width", "stroke-opacity", "stroke-linejoin",
@@ -160,6 +168,8 @@ def _figure(
 ) -> tuple[Figure, Any]:
     """A figure with one axes, laid out by hand: matplotlib's layout engines measure every label
     and cost most of a chart's drawing time. The left margin fits the longest row label."""
+    from matplotlib.figure import Figure
+
     figure = Figure(figsize=(WIDTH_IN, height_in))
     left_in = 0.25 + LABEL_CHAR_IN * max((len(label) for label in labels), default=4)
     figure.subplots_adjust(
@@ -193,7 +203,7 @@ def _stacked_barh(
     values) part of the bar, with a legend naming the parts."""
     height = 1.1 + 0.3 * len(categories)
     names = [_label(c) for c in categories]
-    with _LOCK, matplotlib.rc_context(RC):
+    with _LOCK, _matplotlib().rc_context(RC):
         figure, ax = _figure(height, labels=names)
         y = list(range(len(categories)))
         left = [0.0] * len(categories)
@@ -224,6 +234,8 @@ LEVELS = (("1 concern", "#f4c7c0"), ("2", "#e8897b"), ("3", "#dc5a46"), ("4 or m
 
 def _cells_path(cells: list[tuple[int, int]]) -> Path:
     """One compound path of unit squares (inset a little, so cells stay apart)."""
+    from matplotlib.path import Path
+
     vertices: list[tuple[float, float]] = []
     codes: list[Any] = []
     for x, y in cells:
@@ -238,8 +250,11 @@ def _recurrence_svg(
     audits: tuple[str, ...], rows: tuple[tuple[str, tuple[tuple[int, int], ...]], ...]
 ) -> str:
     height = 1.3 + 0.26 * len(rows)
+    from matplotlib.lines import Line2D
+    from matplotlib.patches import Patch, PathPatch
+
     names = [_label(theme) for theme, _ in rows]
-    with _LOCK, matplotlib.rc_context(RC):
+    with _LOCK, _matplotlib().rc_context(RC):
         figure, ax = _figure(height, labels=names, bottom_in=0.75)
         count = 0
         for level, (_, colour) in enumerate(LEVELS, start=1):
@@ -305,6 +320,8 @@ def recurrence_chart(recurrence: Recurrence) -> str:
 def _bars_path(bars: list[tuple[float, float, float, float]]) -> Path:
     """One compound path of rectangles (x, y, width, height): a thousand bars draw as fast as
     one."""
+    from matplotlib.path import Path
+
     vertices: list[tuple[float, float]] = []
     codes: list[Any] = []
     for x, y, w, h in bars:
@@ -322,8 +339,10 @@ def _grades_svg(
     gap = 1.0  # between domains, in bar widths
     step = len(years) + gap
     height = 3.4
+    from matplotlib.patches import Patch, PathPatch
+
     names = [_label(title, 30) for title, _ in domains]
-    with _LOCK, matplotlib.rc_context(RC):
+    with _LOCK, _matplotlib().rc_context(RC):
         figure, ax = _figure(height, bottom_in=1.6, top_in=0.55)
         ax.figure.subplots_adjust(left=0.8 / WIDTH_IN)
         count = 0

@@ -16,8 +16,6 @@ from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from typing import Any
 
-from openpyxl.utils import get_column_letter
-
 from maqa.audits.caselist.columns import (
     CATEGORY_WORDS,
     COLUMN_BY_KEY,
@@ -32,6 +30,13 @@ from maqa.audits.caselist.problems import Problem
 from maqa.audits.caselist.reading import Cell, Table
 from maqa.audits.models import Audit, PlanType
 from maqa.organisations.models import Organisation
+
+
+def column_letter(number: int) -> str:
+    """The spreadsheet letter of a column (1 is A); openpyxl loads only when a file is checked."""
+    from openpyxl.utils import get_column_letter  # here: it costs start-up time
+
+    return get_column_letter(number)
 
 
 @dataclass
@@ -263,7 +268,7 @@ def check_table(table: Table, checker: Checker) -> tuple[list[CaseRow], list[Pro
     positions, problems = _match_headings(heading_row, headings)
     if not positions:
         return [], problems
-    letters = {key: get_column_letter(i + 1) for i, key in positions.items()}
+    letters = {key: column_letter(i + 1) for i, key in positions.items()}
     labels = {key: f"{COLUMN_BY_KEY[key].header} (column {letters[key]})" for key in letters}
     unheaded_reported: set[int] = set()
     cases: list[CaseRow] = []
@@ -288,9 +293,7 @@ def check_table(table: Table, checker: Checker) -> tuple[list[CaseRow], list[Pro
             if i not in unheaded_reported:
                 unheaded_reported.add(i)
                 problems.append(
-                    Problem(
-                        number, f"column {get_column_letter(i + 1)}", "has values but no heading"
-                    )
+                    Problem(number, f"column {column_letter(i + 1)}", "has values but no heading")
                 )
         raw = {key: cells[i] if i < len(cells) else None for i, key in positions.items()}
         case, found = checker.check(raw, number)
@@ -338,7 +341,7 @@ def _match_headings(row: int, headings: list[Cell]) -> tuple[dict[int, str], lis
     problems: list[Problem] = []
     seen: dict[str, str] = {}
     for i, column in found.items():
-        letter = get_column_letter(i + 1)
+        letter = column_letter(i + 1)
         if column is None:
             close = difflib.get_close_matches(word_key(texts[i]), COLUMN_BY_WORD, n=1, cutoff=0.75)
             hint = f" Did you mean {COLUMN_BY_WORD[close[0]].header}?" if close else ""

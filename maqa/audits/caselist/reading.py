@@ -10,8 +10,6 @@ import zipfile
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-import openpyxl
-
 from maqa.audits.caselist.problems import CaseListProblems, Problem
 
 MAX_BYTES = 5 * 1024 * 1024
@@ -118,6 +116,8 @@ def _xlsx_rows(data: bytes) -> Iterator[list[Cell]]:
             "The workbook is too large once unpacked (over 100 MB). Save it as CSV UTF-8, or "
             "split it into smaller files."
         )
+    import openpyxl  # here, not at the top: it costs start-up time (and loads numpy)
+
     try:
         workbook = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except Exception as exc:  # openpyxl raises many kinds for a damaged or foreign file

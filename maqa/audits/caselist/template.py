@@ -7,8 +7,6 @@ from __future__ import annotations
 import csv
 import io
 
-import openpyxl
-
 from maqa.audits.caselist.columns import COLUMNS
 from maqa.audits.models import Audit
 from maqa.core.exports import neutralise
@@ -60,6 +58,8 @@ def template_csv(audit: Audit) -> bytes:
 
 
 def template_xlsx(audit: Audit) -> bytes:
+    import openpyxl  # here, not at the top: it costs start-up time
+
     workbook = openpyxl.Workbook()
     sheet = workbook.active
     sheet.title = "Case list"
