@@ -40,8 +40,8 @@ if str(BASE_DIR) not in sys.path:
 
 TARGETS_MS = {"HTML": 200.0, "Word": 500.0, "PDF": 3000.0}
 NEEDS = [
-    "exposure to domestic abuse", "parental mental health", "neglect", "parental substance misuse",
-    "ADHD", "trauma", "anti social behaviour", "parent in prison",
+    "neglect", "housing instability", "parental substance misuse", "going missing", "self-harm",
+    "domestic abuse", "school exclusion", "young carer",
 ]  # fmt: skip
 
 
@@ -108,8 +108,8 @@ def _make_world(children: int, findings: int) -> tuple[Any, Any]:
             section=section,
             learning_theme=themes[n % 3] if section in (S.FOUND, S.ACTION) else None,
             text=(
-                f"Point {n}: practitioners from all agencies to use the risk tools and share "
-                "what they know when a case is stepped down or transferred"
+                f"Point {n}: every agency should record what it knows before a case is stepped "
+                "down or transferred, and check the risk tools are up to date"
             ),
             polarity={S.WORRY: "concern", S.GOOD_PRACTICE: "strength"}.get(section, "action"),
             position=n,

@@ -4,13 +4,13 @@
     record = build_record(data)   # pure: the same data always gives the same record
 
 The record's format is ``../shared/briefing-record.md``, with its optional fields (partnership,
-aim, intro, links). The opening paragraphs (``intro``) are written from the data in the style of
-the partnership briefings: "The audit of 7th December 2021 reviewed the records of ten children
-who ...", "The ten children chosen for this audit were aged 4 years and under at the time of the
-audit. Five are boys and five are girls. ...", "The children have a range of needs including ...".
-The renderers (maqa.briefings) place the aim after the first paragraph and write the
-"Organisations that audited their involvement with ..." line from ``organisations`` themselves,
-so neither is repeated in ``intro``.
+aim, intro, links). The opening paragraphs (``intro``) are written from the data in the same
+sentences the renderers compose for a record without them (maqa.briefings.record), which the
+briefing import reads back: "On 14th March 2024 the audit panel looked at the records of nine
+children, each with ...", "When audited, the children were aged 3 years and under. The sample has
+four boys and five girls. Of these, ...", "The children's needs include ...". The renderers place
+the aim after the first paragraph and write the organisations sentence from ``organisations``
+themselves, so neither is repeated in ``intro``.
 """
 
 from __future__ import annotations
@@ -167,10 +167,6 @@ def join_and(items: Sequence[str]) -> str:
     return ", ".join(items[:-1]) + " and " + items[-1]
 
 
-def _capitalised(sentence: str) -> str:
-    return sentence[:1].upper() + sentence[1:]
-
-
 def age_value(months: int) -> dict[str, Any]:
     """An age as the briefings state it: months under two years, whole years from then on."""
     if months < 24:
@@ -194,8 +190,8 @@ def age_range(children: Sequence[ChildData]) -> tuple[dict[str, Any] | None, dic
 
 
 def ages_phrase(age_min: dict[str, Any] | None, age_max: dict[str, Any] | None) -> str:
-    """ "aged between 7 months and 17 years old", "aged between 2 and 16 years old", "aged 4 years
-    and under", "6 years old" (everyone the same age); "" when no age is known."""
+    """ "aged between 9 months and 15 years", "aged between 3 and 15 years", "aged 3 years and
+    under", "6 years old" (everyone the same age); "" when no age is known."""
     if age_max is None:
         return ""
     if age_max["value"] == 0:
@@ -205,8 +201,8 @@ def ages_phrase(age_min: dict[str, Any] | None, age_max: dict[str, Any] | None) 
     if age_min == age_max:
         return f"{age_words(age_max)} old"
     if age_min["unit"] == age_max["unit"]:
-        return f"aged between {age_min['value']} and {age_words(age_max)} old"
-    return f"aged between {age_words(age_min)} and {age_words(age_max)} old"
+        return f"aged between {age_min['value']} and {age_words(age_max)}"
+    return f"aged between {age_words(age_min)} and {age_words(age_max)}"
 
 
 def children_words(count: int) -> str:
@@ -214,13 +210,14 @@ def children_words(count: int) -> str:
     return f"{number_words(count)} {'child' if count == 1 else 'children'}"
 
 
-_HAVE = {"child_protection": "a child protection plan", "child_in_need": "a child in need plan"}
-_ARE = {"early_help": "involved with Early Help", "looked_after": "looked after"}
+_WITH = {"child_protection": "child protection", "child_in_need": "child in need"}
+_OTHER = {"early_help": "involved with Early Help", "looked_after": "looked after"}
+# How the counts per plan read: the first count with its verb, the others after it without.
 _COUNTED = {
-    "child_protection": ("has a child protection plan", "have a child protection plan"),
-    "child_in_need": ("has a child in need plan", "have a child in need plan"),
-    "early_help": ("is involved with Early Help", "are involved with Early Help"),
-    "looked_after": ("is looked after", "are looked after"),
+    "child_protection": "on a child protection plan",
+    "child_in_need": "on a child in need plan",
+    "early_help": "involved with Early Help",
+    "looked_after": "looked after",
 }
 
 
@@ -229,54 +226,48 @@ def category_words(value: str) -> str:
     return value.replace("_", " ").strip().lower()
 
 
-def sample_clause(plan_types: Sequence[str], cp_categories: Sequence[str], count: int) -> str:
-    """ " who have a child protection plan or a child in need plan", " who has a child protection
-    plan under the category of neglect", " who are involved with Early Help"; "" for none."""
-    one = count == 1
-    have = [_HAVE[k] for k in PLAN_TYPES if k in plan_types and k in _HAVE]
-    are = [_ARE[k] for k in PLAN_TYPES if k in plan_types and k in _ARE]
-    parts = []
-    if have:
-        parts.append(f"{'has' if one else 'have'} " + " or ".join(have))
-        if cp_categories and "child_protection" in plan_types:
-            noun = "category" if len(cp_categories) == 1 else "categories"
-            parts[-1] += (
-                f" under the {noun} of {join_and([category_words(c) for c in cp_categories])}"
-            )
-    if are:
-        parts.append(f"{'is' if one else 'are'} " + " or ".join(are))
-    return " who " + " or ".join(parts) if parts else ""
+def plan_phrase(plan_types: Sequence[str], cp_categories: Sequence[str]) -> str:
+    """ "with a child protection or child in need plan", "with a child protection plan under the
+    category of neglect", "involved with Early Help"; "" for none."""
+    with_plan = [_WITH[k] for k in PLAN_TYPES if k in plan_types and k in _WITH]
+    parts = [f"with a {' or '.join(with_plan)} plan"] if with_plan else []
+    if with_plan and cp_categories and "child_protection" in plan_types:
+        noun = "category" if len(cp_categories) == 1 else "categories"
+        parts[0] += f" under the {noun} of {join_and([category_words(c) for c in cp_categories])}"
+    parts += [_OTHER[k] for k in PLAN_TYPES if k in plan_types and k in _OTHER]
+    return " or ".join(parts)
 
 
 def sample_sentence(data: AuditData) -> str:
-    """ "The audit of 7th December 2021 reviewed the records of ten children who have ..."."""
+    """ "On 14th March 2024 the audit panel looked at the records of nine children, each with a
+    child protection or child in need plan." (", with ..." for one child)."""
     count = len(data.children)
-    plan_types = plan_types_of(data)
     categories = [c for c in CP_CATEGORIES if c in data.cp_categories]
+    plans = plan_phrase(plan_types_of(data), categories)
+    if plans:
+        plans = f", each {plans}" if count != 1 else f", {plans}"
     return (
-        f"The audit of {ordinal_date(data.panel_date)} reviewed the records of "
-        f"{children_words(count)}{sample_clause(plan_types, categories, count)}."
+        f"On {ordinal_date(data.panel_date)} the audit panel looked at the records of "
+        f"{children_words(count)}{plans}."
     )
 
 
 def ages_sentence(data: AuditData) -> str:
-    """ "The ten children chosen for this audit were aged 4 years and under at the time of the
-    audit." ("" when no child's age is known)."""
-    count = len(data.children)
+    """ "When audited, the children were aged 3 years and under." ("" when no child's age is
+    known)."""
     phrase = ages_phrase(*age_range(data.children))
     if not phrase:
         return ""
-    if count == 1:
-        return f"The child chosen for this audit was {phrase} at the time of the audit."
+    if len(data.children) == 1:
+        return f"When audited, the child was {phrase}."
     if not phrase.startswith("aged"):
         phrase = f"all {phrase}"
-    return (
-        f"The {children_words(count)} chosen for this audit were {phrase} at the time of the audit."
-    )
+    return f"When audited, the children were {phrase}."
 
 
 def sexes_sentence(data: AuditData) -> str:
-    """ "Five are boys and five are girls." / "The child is a girl." ("" when none is recorded)."""
+    """ "The sample has four boys and five girls." / "The child is a girl." ("" when none is
+    recorded)."""
     count = len(data.children)
     boys = sum(1 for c in data.children if c.sex == MALE)
     girls = sum(1 for c in data.children if c.sex == FEMALE)
@@ -285,30 +276,27 @@ def sexes_sentence(data: AuditData) -> str:
         return ""
     if count == 1:
         return f"The child is a {'boy' if boys else 'girl'}."
-    if boys == count or girls == count:
-        return f"All {number_words(count)} are {'boys' if boys else 'girls'}."
     parts = []
     if boys:
-        parts.append(f"{number_words(boys)} {'is a boy' if boys == 1 else 'are boys'}")
+        parts.append(f"{number_words(boys)} {'boy' if boys == 1 else 'boys'}")
     if girls:
-        parts.append(f"{number_words(girls)} {'is a girl' if girls == 1 else 'are girls'}")
+        parts.append(f"{number_words(girls)} {'girl' if girls == 1 else 'girls'}")
     if others:
-        verb = "is" if others == 1 else "are"
-        parts.append(f"{number_words(others)} {verb} not recorded as a boy or a girl")
-    return _capitalised(join_and(parts)) + "."
+        parts.append(f"{children_words(others)} not recorded as a boy or a girl")
+    return f"The sample has {join_and(parts)}."
 
 
 def plan_counts_sentence(plan_counts: dict[str, int]) -> str:
-    """ "7 children have a child protection plan, and 3 have a child in need plan." ("" for a
+    """ "Of these, 5 are on a child protection plan and 4 on a child in need plan." ("" for a
     sample of one kind of plan: the first sentence has said it)."""
     counts = [(k, plan_counts[k]) for k in PLAN_TYPES if plan_counts.get(k)]
     if len(counts) < 2:
         return ""
     parts = []
     for i, (kind, n) in enumerate(counts):
-        verb = _COUNTED[kind][0 if n == 1 else 1]
-        parts.append(f"{n} {'child' if n == 1 else 'children'} {verb}" if i == 0 else f"{n} {verb}")
-    return ", ".join(parts[:-1]) + ", and " + parts[-1] + "."
+        verb = f"{'is' if n == 1 else 'are'} " if i == 0 else ""
+        parts.append(f"{n} {verb}{_COUNTED[kind]}")
+    return f"Of these, {join_and(parts)}."
 
 
 def needs_by_frequency(children: Sequence[ChildData]) -> list[str]:
@@ -326,13 +314,11 @@ def needs_by_frequency(children: Sequence[ChildData]) -> list[str]:
 
 
 def needs_sentence(count: int, needs: Sequence[str]) -> str:
-    """ "The children have a range of needs including neglect, domestic abuse and ..."."""
+    """ "The children's needs include neglect, housing instability and ..."."""
     if not needs:
         return ""
-    who = "The child has" if count == 1 else "The children have"
-    if len(needs) == 1:
-        return f"{who} needs including {needs[0]}."
-    return f"{who} a range of needs including {join_and(list(needs))}."
+    whose = "The child's" if count == 1 else "The children's"
+    return f"{whose} needs include {join_and(list(needs))}."
 
 
 def intro_paragraphs(data: AuditData) -> list[str]:

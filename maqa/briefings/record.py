@@ -3,9 +3,10 @@
 A briefing record is plain JSON (``../shared/briefing-record.md`` describes it). The three
 renderers (HTML, PDF, Word) all draw from one :class:`BriefingContent`, built here by
 :func:`briefing_content`, so that they say the same thing in the same order, under the same
-headings. Those headings and sentences follow the partnership briefings the importer reads
-("What we are worried about?", "Organisations that audited their involvement with the ten children
-were: ..."), so a rendered briefing parses back into the record it came from.
+headings. The headings are the genre's standard ones ("What we are worried about?", "Themes for
+Learning") and the sentences about the sample are written in forms the importer reads ("The
+organisations that took part, each auditing its own work with the ten children, were ..."), so a
+rendered briefing parses back into the record it came from.
 
 :func:`number_words` and :func:`ordinal_date` are shared with the code that builds a record from an
 audit.
@@ -79,7 +80,7 @@ def _ordinal_suffix(day: int) -> str:
 
 
 def ordinal_date(value: date | str) -> str:
-    """``7th December 2021``: the way the briefings write the day of an audit.
+    """``14th March 2024``: the way the briefings write the day of an audit.
 
     Takes a date or an ISO string; a month alone (``2025-09``) gives ``September 2025``.
     """
@@ -95,7 +96,7 @@ def ordinal_date(value: date | str) -> str:
 
 
 def month_year(value: date | str) -> str:
-    """``December 2021``, for the line under the title."""
+    """``March 2024``, for the line under the title."""
     if isinstance(value, date):
         return f"{_MONTHS[value.month - 1]} {value.year}"
     parsed = parse_audit_date(value)
@@ -354,41 +355,39 @@ def _join_and(items: Sequence[str]) -> str:
     return ", ".join(items[:-1]) + " and " + items[-1]
 
 
-_HAVE_PLAN = {
-    "child_protection": "a child protection plan",
-    "child_in_need": "a child in need plan",
-}
+_WITH_PLAN = {"child_protection": "child protection", "child_in_need": "child in need"}
 _OTHER_PLAN = {
-    "early_help": "are involved with Early Help",
-    "looked_after": "are looked after by the local authority",
+    "early_help": "involved with Early Help",
+    "looked_after": "looked after by the local authority",
 }
+# How the counts per plan read: the first count with its verb, the others after it without.
 _COUNT_PLAN = {
-    "child_protection": ("has a child protection plan", "have a child protection plan"),
-    "child_in_need": ("has a child in need plan", "have a child in need plan"),
-    "early_help": ("is involved with Early Help", "are involved with Early Help"),
-    "looked_after": ("is looked after", "are looked after"),
+    "child_protection": ("on a child protection plan", "is", "are"),
+    "child_in_need": ("on a child in need plan", "is", "are"),
+    "early_help": ("involved with Early Help", "is", "are"),
+    "looked_after": ("looked after", "is", "are"),
 }
 
 
-def _sample_clause(children: Mapping[str, Any]) -> str:
-    """The sample's plans: ' who have a child protection plan or a child in need plan'."""
+def _plan_phrase(children: Mapping[str, Any]) -> str:
+    """The sample's plans: 'with a child protection or child in need plan', 'involved with Early
+    Help', 'with a child protection plan under the category of neglect'; '' for none."""
     kinds = [k for k in PLAN_TYPES if k in (children.get("plan_types") or [])]
     kinds += [k for k in PLAN_TYPES if k in (children.get("plan_counts") or {}) and k not in kinds]
     if not kinds:
         return ""
-    have = [_HAVE_PLAN[k] for k in kinds if k in _HAVE_PLAN]
-    parts = ["have " + " or ".join(have)] if have else []
-    parts += [_OTHER_PLAN[k] for k in kinds if k in _OTHER_PLAN]
-    clause = " who " + " or ".join(parts)
+    with_plan = [_WITH_PLAN[k] for k in kinds if k in _WITH_PLAN]
+    parts = [f"with a {' or '.join(with_plan)} plan"] if with_plan else []
     categories = _texts(children.get("cp_categories"))
     if categories and "child_protection" in kinds:
         noun = "category" if len(categories) == 1 else "categories"
-        clause += f" under the {noun} of {_join_and([c.lower() for c in categories])}"
-    return clause
+        parts[0] += f" under the {noun} of {_join_and([c.lower() for c in categories])}"
+    parts += [_OTHER_PLAN[k] for k in kinds if k in _OTHER_PLAN]
+    return " or ".join(parts)
 
 
 def _all_on_one_plan(children: Mapping[str, Any]) -> bool:
-    """Whether "N children who have <plan>" is true: several kinds named (each child has one of
+    """Whether "N children, each <plan>" is true: several kinds named (each child has one of
     them), or one kind that every child in the sample has."""
     kinds = set(children.get("plan_types") or []) | set(children.get("plan_counts") or {})
     if len(kinds) != 1:
@@ -399,8 +398,8 @@ def _all_on_one_plan(children: Mapping[str, Any]) -> bool:
 
 
 def _plan_counts_sentence(children: Mapping[str, Any]) -> str | None:
-    """The counts per plan: '7 children have a child protection plan, and 3 have a child in
-    need plan.'
+    """The counts per plan: 'Of these, 5 are on a child protection plan and 4 on a child in need
+    plan.'
 
     Left out when the first sentence already says it: one kind of plan, held by every child.
     """
@@ -415,14 +414,18 @@ def _plan_counts_sentence(children: Mapping[str, Any]) -> str | None:
         return None
     parts = []
     for i, (kind, n) in enumerate(counts.items()):
-        verb = _COUNT_PLAN[kind][0 if n == 1 else 1]
-        if i == 0:
-            parts.append(f"{n} {'child' if n == 1 else 'children'} {verb}")
-        else:
-            parts.append(f"{n} {verb}")
-    if len(parts) == 1:
-        return parts[0] + "."
-    return ", ".join(parts[:-1]) + ", and " + parts[-1] + "."
+        phrase, one, many = _COUNT_PLAN[kind]
+        parts.append(f"{n} {one if n == 1 else many} {phrase}" if i == 0 else f"{n} {phrase}")
+    return f"Of these, {_join_and(parts)}."
+
+
+def _panel_lead(audit_date: Any) -> str:
+    """'On 7th March 2024 the audit panel', 'In March 2024 the audit panel', 'The audit panel'."""
+    if not audit_date:
+        return "The audit panel"
+    parsed = parse_audit_date(audit_date)
+    on = "On" if parsed is not None and parsed[2] is not None else "In"
+    return f"{on} {ordinal_date(audit_date)} the audit panel"
 
 
 def _composed_intro(record: Mapping[str, Any]) -> list[str]:
@@ -430,21 +433,17 @@ def _composed_intro(record: Mapping[str, Any]) -> list[str]:
     children = record.get("children") or {}
     count = children.get("count")
     children_words = f"{number_words(count)} children" if _is_int(count) else "children"
-    audit_date = record.get("audit_date")
-    of_date = f" of {ordinal_date(audit_date)}" if audit_date else ""
-    clause = _sample_clause(children)
-    if clause and _all_on_one_plan(children):
-        # "ten children who have a child protection plan": every child, so the count is stated.
-        paragraphs = [f"The audit{of_date} reviewed the records of {children_words}{clause}."]
-    elif clause:
+    looked_at = f"{_panel_lead(record.get('audit_date'))} looked at the records of {children_words}"
+    plans = _plan_phrase(children)
+    if plans and _all_on_one_plan(children):
+        # "ten children, each with a child protection plan": every child, so the count is stated.
+        paragraphs = [f"{looked_at}, each {plans}."]
+    elif plans:
         # One kind of plan but not every child (or not known how many): the plan is where the
         # sample came from, not a count.
-        paragraphs = [
-            f"The audit{of_date} reviewed the records of {children_words}. "
-            f"The sample was drawn from children{clause}."
-        ]
+        paragraphs = [f"{looked_at}. The sample was drawn from children {plans}."]
     else:
-        paragraphs = [f"The audit{of_date} reviewed the records of {children_words}."]
+        paragraphs = [f"{looked_at}."]
 
     about = []
     age_min, age_max = children.get("age_min"), children.get("age_max")
@@ -453,7 +452,7 @@ def _composed_intro(record: Mapping[str, Any]) -> list[str]:
             ages = f"{age_min['value']} and {_age(age_max)}"
         else:
             ages = f"{_age(age_min)} and {_age(age_max)}"
-        aged = f"aged between {ages} old"
+        aged = f"aged between {ages}"
     elif age_max:
         aged = f"aged {_age(age_max)} and under"
     elif age_min:
@@ -461,19 +460,14 @@ def _composed_intro(record: Mapping[str, Any]) -> list[str]:
     else:
         aged = ""
     if aged:
-        the = f"The {number_words(count)} children" if _is_int(count) else "The children"
-        about.append(f"{the} chosen for this audit were {aged} at the time of the audit.")
+        about.append(f"When audited, the children were {aged}.")
     sexes = [
-        f"{number_words(children[key])} {'is a' if children[key] == 1 else 'are'} {noun}"
-        for key, noun in (("boys", "boys"), ("girls", "girls"))
+        f"{number_words(children[key])} {noun if children[key] == 1 else noun + 's'}"
+        for key, noun in (("boys", "boy"), ("girls", "girl"))
         if _is_int(children.get(key))
     ]
     if sexes:
-        sentence = " and ".join(sexes) + "."
-        about.append(
-            sentence[0].upper()
-            + sentence[1:].replace("is a boys", "is a boy").replace("is a girls", "is a girl")
-        )
+        about.append(f"The sample has {_join_and(sexes)}.")
     if counts := _plan_counts_sentence(children):
         about.append(counts)
     if about:
@@ -481,7 +475,7 @@ def _composed_intro(record: Mapping[str, Any]) -> list[str]:
 
     needs = _texts(record.get("needs"))
     if needs:
-        paragraphs.append("The children have a range of needs including " + ", ".join(needs) + ".")
+        paragraphs.append("The children's needs include " + ", ".join(needs) + ".")
     return paragraphs
 
 
@@ -492,8 +486,8 @@ def _organisations_sentence(record: Mapping[str, Any]) -> str | None:
     count = (record.get("children") or {}).get("count")
     children_words = f"the {number_words(count)} children" if _is_int(count) else "the children"
     return (
-        f"Organisations that audited their involvement with {children_words} were: "
-        f"{_join_and(organisations)}."
+        f"The organisations that took part, each auditing its own work with {children_words}, "
+        f"were {_join_and(organisations)}."
     )
 
 

@@ -32,7 +32,7 @@ _DATE_NUMERIC = re.compile(
 )
 _DATE_ISO = re.compile(r"\b(?P<year>(?:19|20)\d{2})-(?P<month>[01]\d)-(?P<day>[0-3]\d)\b")
 _MONTH_YEAR = re.compile(rf"\b(?P<month>{MONTH})\s*,?\s+{_YEAR}", re.IGNORECASE)
-# "The audit of 6th" / "audit held on 1st March" with the rest of the date elsewhere.
+# "The audit of 14th" / "audit held on 1st March" with the rest of the date elsewhere.
 _DATE_PARTIAL = re.compile(
     r"\baudit\w*\s+(?:(?:was\s+)?(?:of|on|held\s+on|took\s+place\s+on|carried\s+out\s+on|"
     r"undertaken\s+on|completed\s+on|dated|meeting\s+(?:of|on)))\s+(?:the\s+)?"
@@ -202,7 +202,7 @@ def children_count(sentences: list[str]) -> tuple[int | None, list[int]]:
                     after,
                     re.IGNORECASE,
                 ):
-                    continue  # "7 children have a child protection plan": a plan count
+                    continue  # "4 children are on a child protection plan": a plan count
                 if re.search(r"\b\d{4}\b", match["n"]):
                     continue  # a year
                 value = number_value(match["n"])
@@ -272,7 +272,7 @@ def _age(value: str | None, unit: str | None, notes: list[str]) -> dict[str, obj
 
 
 def ages(sentences: list[str]) -> Ages:
-    """ "aged between 7 months and 17 years", "aged 4 years and under", "aged 11 and over"."""
+    """ "aged between 9 months and 15 years", "aged 3 years and under", "aged 11 and over"."""
     out = Ages()
     for sentence in sentences:
         if not _AGE_SENTENCE.search(sentence):
@@ -497,7 +497,7 @@ _KEEP_TOGETHER = (
 
 
 def needs_text(sentences: list[str]) -> str | None:
-    """The list of needs as written after "a range of needs including"."""
+    """The list of needs as written after its lead ("a range of needs such as", "needs included")."""
     for sentence in sentences:
         match = _NEEDS_LEAD.search(sentence)
         if match:
@@ -566,7 +566,7 @@ _ORGS_COUNT = re.compile(
 @dataclass
 class Organisations:
     names: list[str]
-    count: int | None  # "... their involvement with the nine children": for cross-checks
+    count: int | None  # "... their work with the twelve children": for cross-checks
 
 
 def organisations_in(text: str) -> Organisations | None:
@@ -579,7 +579,7 @@ def organisations_in(text: str) -> Organisations | None:
 
 
 def split_organisations(text: str) -> list[str]:
-    """ "GPs, Social Care, YOT, EDT and Preventative Services." -> five organisations."""
+    """ "GPs, Police, School Nursing, Housing and Family Support." -> five organisations."""
     text = re.split(r"(?<=[a-z)])\.\s+(?=[A-Z])", text.strip())[0]
     out: list[str] = []
     for item in _split_top(text, ",;"):

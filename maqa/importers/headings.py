@@ -168,7 +168,7 @@ def clean_title(raw: str) -> str:
 
 
 def _drop_garbled_tail(title: str) -> str:
-    """ "... Pre-School Children thers": a stray lower-case fragment after a capitalised title."""
+    """ "... Missing from Education cation": a stray lower-case fragment after a capitalised title."""
     tokens = title.split()
     if len(tokens) < 3:
         return title

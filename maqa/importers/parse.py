@@ -195,8 +195,8 @@ def _record(
         and structure.organisations_count != count
     ):
         warnings.append(
-            f"the introduction counts {_words(count)} children but the organisations line speaks of "
-            f"{_words(structure.organisations_count)}"
+            f"the organisations line counts {_words(structure.organisations_count)} children, "
+            f"the introduction {_words(count)}"
         )
     if count is not None and plans.counts and set(plans.counts) == set(plans.types):
         total = sum(plans.counts.values())

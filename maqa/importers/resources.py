@@ -1,8 +1,8 @@
 """Names of the toolkits, policies, trainings and services a briefing links to.
 
-Briefings name a resource around a link: "Click here to access the Domestic Abuse Toolkit",
-"Neglect Toolkit available here", "Resolution of Professional Differences – click here for the
-policy", "NEW Professional Curiosity Training is available here", or a bare link label in a list.
+Briefings name a resource around a link: "Click here to open the Home Conditions Toolkit",
+"Graded Care Profile available here", "Challenging Decisions – click here for the policy", "NEW
+Exploitation Screening Training is available here", or a bare link label in a list.
 """
 
 # Briefings are typeset: their dashes, bullets and curly quotes are matched on purpose.
@@ -72,7 +72,7 @@ def is_resource(text: str) -> bool:
 
 
 def looks_like_name(text: str) -> bool:
-    """A label such as "Day in the Life of a Baby Tool": short, capitalised, no sentence."""
+    """A label such as "Home Safety Checklist for Families": short, capitalised, no sentence."""
     words = re.findall(r"[A-Za-z][\w'’-]*", text)
     if not words or len(words) > 16 or re.search(r"[.!?]$", text.strip()):
         return False
@@ -109,7 +109,7 @@ def _label(text: str) -> str:
 
 
 def split_glued(text: str) -> list[str]:
-    """Two link labels run together: "Day in the Life of a Baby Tool Day in the Life of a Child Tool"."""
+    """Two link labels run together: "Signs of Safety for Babies Tool Signs of Safety for Teens Tool"."""
     words = text.split()
     if len(words) >= 6:
         lead = [w.lower() for w in words[:3]]

@@ -76,9 +76,10 @@ class Structure:
 def merge_garbled_duplicates(paras: list[Para]) -> list[Para]:
     """Drop text a PDF's hidden OCR layer repeats, garbled, before the real paragraph.
 
-    "... and not / ioined together and seen a cumulative risk. DASH only" followed by "joined
-    together and seen a cumulative risk. DASH only being completed ..." is one paragraph; a
-    paragraph that garbles the start of the next ("The Math of Invisible Conversations") goes.
+    "... the plan was not / reveiwed at the core group and Health did" followed by "reviewed at
+    the core group and Health did not attend ..." is one paragraph; a paragraph that garbles the
+    start of the next ("This is echoed in the Natonal Reveiw. The Rsk of Drlft in Plans." before
+    "This is echoed in the National Review - The Risk of Drift in Plans - ...") goes.
     """
     out: list[Para] = []
     for para in paras:
@@ -106,8 +107,8 @@ def merge_garbled_duplicates(paras: list[Para]) -> list[Para]:
 def _tail_overlap(a: list[str], b: list[str]) -> int:
     """How many words end `a` that `b` starts with, nearly but not exactly (0 if none).
 
-    The closest match wins: "and not ioined together ..." overlaps "joined together ..." by the
-    words from "ioined" on, not from "not".
+    The closest match wins: "... was not reveiwed at the core group" overlaps "reviewed at the
+    core group ..." by the words from "reveiwed" on, not from "not".
     """
     best, best_ratio = 0, 0.88
     for k in range(min(len(a), len(b), 25), 3, -1):  # a repeated line, not a page
@@ -153,7 +154,7 @@ def _fragment_like(para: Para) -> bool:
 
 
 def merge_resource_leads(paras: list[Para]) -> list[Para]:
-    """ "Understanding Thresholds." + "There is a bitesize session ... click here": one link."""
+    """ "Safer Sleep." + "There is a short film for parents ... click here": one link."""
     out: list[Para] = []
     for para in paras:
         previous = out[-1] if out else None
@@ -167,7 +168,7 @@ def merge_resource_leads(paras: list[Para]) -> list[Para]:
         ):
             out[-1] = Para(
                 TEXT, [previous.text, para.text]
-            )  # "Click here to contact" / "Connecting Care"
+            )  # "Click here to contact" / "the Family Hub"
             continue
         if (
             previous is not None

@@ -417,9 +417,9 @@ def _name_the_rest(partnership_id: int, rows: list[CodeRow], report: CodesReport
 
 
 def _names_resource(key: str, name: str) -> bool:
-    """A call-out naming a resource near its start ("Clutter Rating Tool - make use of it ...",
-    "NEW Professional Curiosity Training is ..."), or whose first sentence starts the name
-    ("Understanding Thresholds. There is a ..." for "Understanding Thresholds bitesize session")."""
+    """A call-out naming a resource near its start ("Home Conditions Tool - use it at every
+    visit ...", "NEW Exploitation Screening Training is ..."), or whose first sentence starts the
+    name ("Safer Sleep for Babies. There is a ..." for "Safer Sleep for Babies short video")."""
     if len(name) < 6:
         return False
     first = re.split(r"[.:;!?]| - ", key, maxsplit=1)[0].strip()

@@ -281,7 +281,7 @@ HEADINGS: dict[str, tuple[str, ...]] = {
 }
 
 # Prefixes that introduce a learning theme's title on the same line, with or without a colon:
-# "Themes for Learning – Engagement with Fathers", "Themes for Learning Cumulative impact",
+# "Themes for Learning – Hearing the Child", "Themes for Learning Drift in plans",
 # "Theme 2: Neglect", "Learning theme one - Voice of the child".
 THEME_PREFIX = re.compile(
     r"^(?:themes?\s+for\s+learning|learning\s+themes?|key\s+learning(?:\s+theme)?|theme)"
@@ -414,7 +414,7 @@ STRONG_DANGLING = words(
     """
 )
 
-# Verbs a recommendation starts with ("Ensure ...", "Always endeavour ...", "Use ...").
+# Verbs a recommendation starts with ("Ensure ...", "Always ...", "Use ...").
 IMPERATIVE_VERBS = words(
     """
     always never ensure consider use include be make think remember check share record seek

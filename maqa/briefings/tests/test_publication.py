@@ -63,7 +63,7 @@ def second(personas):
 @pytest.fixture
 def audit(personas):
     audit = make_audit(personas, state="reporting", children=2, theme="Synthetic theme")
-    add_finding(audit, "Lack of use of DASH by partners")
+    add_finding(audit, "Risk checklists were rarely updated after new incidents")
     add_finding(audit, "Good communication", section=Finding.Section.GOOD_PRACTICE)
     return audit
 
@@ -239,7 +239,7 @@ def test_the_briefings_text_is_offered_to_the_close_scan(personas, second, audit
     ask(personas, audit, note="Another version")
     places = dict(briefing_free_text(audit))
     assert places["briefing version 1: What we are worried about, point 1"] == (
-        "Lack of use of DASH by partners"
+        "Risk checklists were rarely updated after new incidents"
     )
     assert places["briefing waiting for confirmation: What we are worried about, point 2"] == (
         "Later worry"

@@ -1,5 +1,6 @@
-"""The briefing record is built from plain data by a pure function, and its opening paragraphs read
-like the partnership briefings (../shared/seeds). No database here: build_record never needs one."""
+"""The briefing record is built from plain data by a pure function, and its opening paragraphs are
+the sentences the renderers compose, which the briefing import reads back. No database here:
+build_record never needs one."""
 
 from __future__ import annotations
 
@@ -18,7 +19,7 @@ from maqa.briefings.gather import (
     needs_by_frequency,
     plan_counts_sentence,
 )
-from maqa.briefings.record import validate_record
+from maqa.briefings.record import briefing_content, validate_record
 from maqa.briefings.render_html import render_html
 
 CP, CIN, EH = "child_protection", "child_in_need", "early_help"
@@ -28,17 +29,18 @@ def child(months=60, sex="male", plan=CP, needs=(), category="") -> ChildData:
     return ChildData(sex=sex, plan_type=plan, category=category, needs=needs, age_months=months)
 
 
-def preschool_sample() -> tuple[ChildData, ...]:
-    """Like seed 000: ten children aged 4 and under, five boys and five girls, 7 CP and 3 CiN."""
-    months = [0, 6, 11, 18, 23, 30, 36, 41, 50, 59]
+def toddler_sample() -> tuple[ChildData, ...]:
+    """Nine children aged 3 and under (the youngest newborn), four boys and five girls, 5 on a
+    child protection plan and 4 on a child in need plan."""
+    months = [0, 5, 9, 14, 20, 26, 30, 35, 41]
     return tuple(
         child(
             months=m,
-            sex="male" if i < 5 else "female",
-            plan=CP if i < 7 else CIN,
-            needs=("exposure to domestic abuse", "parental mental health")
+            sex="male" if i < 4 else "female",
+            plan=CP if i < 5 else CIN,
+            needs=("parental substance misuse", "housing instability")
             if i % 2
-            else ("neglect", "exposure to domestic abuse"),
+            else ("neglect", "parental substance misuse"),
         )
         for i, m in enumerate(months)
     )
@@ -46,21 +48,21 @@ def preschool_sample() -> tuple[ChildData, ...]:
 
 def data(**overrides) -> AuditData:
     values: dict[str, Any] = {
-        "theme": "Pre-School Children",
-        "panel_date": date(2021, 12, 7),
+        "theme": "Babies and Toddlers",
+        "panel_date": date(2024, 3, 14),
         "partnership": "Synthetic Safeguarding Children Partnership",
-        "aim": "To ascertain whether there were good multi-agency standards.",
+        "aim": "To learn whether plans for babies were reviewed when their circumstances changed.",
         "plan_types": (CP, CIN),
-        "sample_size": 10,
-        "children": preschool_sample(),
-        "organisations": ("GPs", "Police", "Sirona"),
-        "worries": ("Lack of use of DASH by partners",),
-        "good_practice": ("Good communication and multi agency engagement",),
+        "sample_size": 9,
+        "children": toddler_sample(),
+        "organisations": ("GPs", "Police", "Health Visiting"),
+        "worries": ("Health visitors were not invited to core groups",),
+        "good_practice": ("Police shared information with schools the next working day",),
         "learning": (
             ThemeData(
-                title="Engagement with Fathers",
-                found=("Lack of engagement with fathers in the cases",),
-                actions=("Always endeavour to include fathers in your work with families",),
+                title="Drift in plans",
+                found=("Plans were not reviewed when a new partner moved in",),
+                actions=("Review the plan within a month of any change in the household",),
             ),
         ),
         "links": (LinkData("Neglect toolkit", "https://example.org/neglect"),),
@@ -78,23 +80,24 @@ def paragraphs(**overrides) -> list[str]:
 
 def test_it_opens_with_the_ordinal_panel_date_and_the_number_of_children_in_words():
     assert paragraphs()[0] == (
-        "The audit of 7th December 2021 reviewed the records of ten children who have a child "
-        "protection plan or a child in need plan."
+        "On 14th March 2024 the audit panel looked at the records of nine children, each with a "
+        "child protection or child in need plan."
     )
 
 
-def test_it_writes_the_ages_sexes_and_plan_counts_as_the_seeds_do():
+def test_it_writes_the_ages_sexes_and_plan_counts_as_the_renderers_do():
     assert paragraphs()[1] == (
-        "The ten children chosen for this audit were aged 4 years and under at the time of the "
-        "audit. Five are boys and five are girls. 7 children have a child protection plan, and 3 "
-        "have a child in need plan."
+        "When audited, the children were aged 3 years and under. The sample has four boys and "
+        "five girls. Of these, 5 are on a child protection plan and 4 on a child in need plan."
     )
+    record = build_record(data())
+    composed = briefing_content({**record, "intro": None}).intro
+    assert record["intro"].split("\n\n")[:2] == [composed[0], composed[2]]
 
 
 def test_it_lists_the_needs_most_frequent_first():
     assert paragraphs()[2] == (
-        "The children have a range of needs including exposure to domestic abuse, neglect and "
-        "parental mental health."
+        "The children's needs include parental substance misuse, neglect and housing instability."
     )
 
 
@@ -109,27 +112,26 @@ def test_numbers_of_children_are_words_up_to_twenty_then_digits():
     many = tuple(child(months=60 + i) for i in range(24))
     assert "records of twenty children" in paragraphs(children=many[:20])[0]
     assert "records of 24 children" in paragraphs(children=many)[0]
-    assert paragraphs(children=many)[1].startswith("The 24 children chosen for this audit")
+    assert "The sample has 24 boys." in paragraphs(children=many)[1]
 
 
-def test_a_sample_from_7_months_to_17_years_is_aged_between_them():
-    sample = (child(months=7), child(months=17 * 12 + 3, sex="female"), child(months=100))
-    assert ages_phrase({"value": 7, "unit": "month"}, {"value": 17, "unit": "year"}) == (
-        "aged between 7 months and 17 years old"
+def test_a_sample_from_9_months_to_15_years_is_aged_between_them():
+    sample = (child(months=9), child(months=15 * 12 + 3, sex="female"), child(months=100))
+    assert ages_phrase({"value": 9, "unit": "month"}, {"value": 15, "unit": "year"}) == (
+        "aged between 9 months and 15 years"
     )
     assert paragraphs(children=sample)[1].startswith(
-        "The three children chosen for this audit were aged between 7 months and 17 years old "
-        "at the time of the audit."
+        "When audited, the children were aged between 9 months and 15 years."
     )
 
 
 def test_ages_in_the_same_unit_name_it_once():
-    sample = (child(months=2 * 12), child(months=16 * 12 + 11))
-    assert "aged between 2 and 16 years old" in paragraphs(children=sample)[1]
+    sample = (child(months=3 * 12), child(months=15 * 12 + 11))
+    assert "aged between 3 and 15 years." in paragraphs(children=sample)[1]
 
 
 def test_under_two_years_ages_are_in_months_and_a_newborn_makes_it_and_under():
-    assert ages_phrase(None, {"value": 4, "unit": "year"}) == "aged 4 years and under"
+    assert ages_phrase(None, {"value": 3, "unit": "year"}) == "aged 3 years and under"
     sample = (child(months=0), child(months=20))
     record = build_record(data(children=sample))
     assert record["children"]["age_min"] is None
@@ -139,14 +141,14 @@ def test_under_two_years_ages_are_in_months_and_a_newborn_makes_it_and_under():
 
 def test_children_all_the_same_age_are_all_that_age():
     sample = (child(months=73), child(months=80, sex="female"))
-    assert "were all 6 years old at the time" in paragraphs(children=sample)[1]
+    assert "When audited, the children were all 6 years old." in paragraphs(children=sample)[1]
 
 
 def test_ages_not_recorded_leave_the_age_sentence_out_and_warn():
     sample = (child(months=None), child(months=None, sex="female"))
     record = build_record(data(children=sample, sample_size=2))
     assert "aged" not in record["intro"]
-    assert record["intro"].split("\n\n")[1] == "One is a boy and one is a girl."
+    assert record["intro"].split("\n\n")[1] == "The sample has one boy and one girl."
     assert record["children"]["age_min"] is None and record["children"]["age_max"] is None
     assert "the age of two children is not recorded" in record["warnings"][0]
 
@@ -154,20 +156,19 @@ def test_ages_not_recorded_leave_the_age_sentence_out_and_warn():
 def test_one_child_is_written_in_the_singular():
     intro = paragraphs(children=(child(months=30, sex="female", needs=("neglect",)),))
     assert intro == [
-        "The audit of 7th December 2021 reviewed the records of one child who has a child "
+        "On 14th March 2024 the audit panel looked at the records of one child, with a child "
         "protection plan.",
-        "The child chosen for this audit was 2 years old at the time of the audit. "
-        "The child is a girl.",
-        "The child has needs including neglect.",
+        "When audited, the child was 2 years old. The child is a girl.",
+        "The child's needs include neglect.",
     ]
 
 
 def test_sexes_all_one_way_or_not_recorded_read_naturally():
     girls = tuple(child(sex="female") for _ in range(3))
-    assert "All three are girls." in paragraphs(children=girls)[1]
+    assert "The sample has three girls." in paragraphs(children=girls)[1]
     mixed = (child(sex="male"), child(sex="female"), child(sex="female"), child(sex="unknown"))
     assert (
-        "One is a boy, two are girls and one is not recorded as a boy or a girl."
+        "The sample has one boy, two girls and one child not recorded as a boy or a girl."
         in (paragraphs(children=mixed)[1])
     )
     unknown = (child(sex="unknown"), child(sex="unknown"))
@@ -175,25 +176,25 @@ def test_sexes_all_one_way_or_not_recorded_read_naturally():
 
 
 def test_the_plan_counts_sentence_names_each_kind_and_is_left_out_for_one_kind():
-    assert plan_counts_sentence({CP: 7, CIN: 3}) == (
-        "7 children have a child protection plan, and 3 have a child in need plan."
+    assert plan_counts_sentence({CP: 5, CIN: 4}) == (
+        "Of these, 5 are on a child protection plan and 4 on a child in need plan."
     )
     assert plan_counts_sentence({CP: 1, CIN: 2, EH: 3}) == (
-        "1 child has a child protection plan, 2 have a child in need plan, and 3 are involved "
+        "Of these, 1 is on a child protection plan, 2 on a child in need plan and 3 involved "
         "with Early Help."
     )
     assert plan_counts_sentence({CP: 10}) == ""
 
 
-def test_early_help_and_a_category_of_the_scope_read_as_the_seeds_do():
+def test_early_help_and_a_category_of_the_scope_are_named_for_the_whole_sample():
     early = tuple(child(plan=EH) for _ in range(6))
     assert paragraphs(children=early, plan_types=(EH,))[0].endswith(
-        "six children who are involved with Early Help."
+        "six children, each involved with Early Help."
     )
     emotional = tuple(child(category="emotional_abuse") for _ in range(10))
     first = paragraphs(children=emotional, plan_types=(CP,), cp_categories=("emotional_abuse",))[0]
     assert first.endswith(
-        "ten children who have a child protection plan under the category of emotional abuse."
+        "ten children, each with a child protection plan under the category of emotional abuse."
     )
 
 
@@ -201,9 +202,9 @@ def test_needs_are_counted_once_per_child_ignoring_case_ties_alphabetical():
     sample = (
         child(needs=("Neglect", "neglect", "trauma")),
         child(needs=("neglect", "ADHD")),
-        child(needs=("trauma", "anti social behaviour")),
+        child(needs=("trauma", "self-harm")),
     )
-    assert needs_by_frequency(sample) == ["Neglect", "trauma", "ADHD", "anti social behaviour"]
+    assert needs_by_frequency(sample) == ["Neglect", "trauma", "ADHD", "self-harm"]
 
 
 # --- the record ---------------------------------------------------------------------------------
@@ -211,31 +212,31 @@ def test_needs_are_counted_once_per_child_ignoring_case_ties_alphabetical():
 
 def test_the_record_has_every_field_of_the_format_and_validates():
     record = build_record(data())
-    assert record["title"] == "Multi Agency Quality Assurance Audit: Pre-School Children"
-    assert record["theme"] == "Pre-School Children"
-    assert record["audit_date"] == "2021-12-07"
+    assert record["title"] == "Multi Agency Quality Assurance Audit: Babies and Toddlers"
+    assert record["theme"] == "Babies and Toddlers"
+    assert record["audit_date"] == "2024-03-14"
     assert record["children"] == {
-        "count": 10,
+        "count": 9,
         "age_min": None,
-        "age_max": {"value": 4, "unit": "year"},
-        "boys": 5,
+        "age_max": {"value": 3, "unit": "year"},
+        "boys": 4,
         "girls": 5,
         "plan_types": [CP, CIN],
-        "plan_counts": {CP: 7, CIN: 3},
+        "plan_counts": {CP: 5, CIN: 4},
         "cp_categories": [],
     }
-    assert record["organisations"] == ["GPs", "Police", "Sirona"]
+    assert record["organisations"] == ["GPs", "Police", "Health Visiting"]
     assert record["learning"] == [
         {
-            "title": "Engagement with Fathers",
-            "found": ["Lack of engagement with fathers in the cases"],
-            "actions": ["Always endeavour to include fathers in your work with families"],
+            "title": "Drift in plans",
+            "found": ["Plans were not reviewed when a new partner moved in"],
+            "actions": ["Review the plan within a month of any change in the household"],
         }
     ]
     assert record["resources"] == ["Neglect toolkit"]
     assert record["links"] == [{"title": "Neglect toolkit", "url": "https://example.org/neglect"}]
     assert record["partnership"] == "Synthetic Safeguarding Children Partnership"
-    assert record["aim"].startswith("To ascertain")
+    assert record["aim"].startswith("To learn whether")
     assert record["warnings"] == []
     assert validate_record(record) == []
     assert json.loads(json.dumps(record)) == record
@@ -255,14 +256,14 @@ def test_the_scope_gives_the_plan_types_while_no_child_is_sampled_and_it_warns()
 def test_it_warns_of_a_short_sample_empty_sections_and_agencies_that_did_not_return():
     record = build_record(
         data(
-            children=preschool_sample()[:8],
+            children=toddler_sample()[:8],
             worries=(),
             learning=(ThemeData(title="Empty"),),
             organisations_returned=False,
         )
     )
     assert record["warnings"] == [
-        "the audit planned ten children but the sample has eight",
+        "the audit planned nine children but the sample has eight",
         "no organisation has submitted a return, so every agency taking part is listed",
         'there are no points under "What we are worried about"',
         "theme for learning 1 has no points",
@@ -277,27 +278,39 @@ def test_a_category_of_the_record_is_in_words():
 def test_the_rendered_briefing_says_which_organisations_audited_and_puts_the_aim_second():
     html = render_html(build_record(data()), standalone=False)
     assert (
-        "Organisations that audited their involvement with the ten children were: GPs, Police "
-        "and Sirona." in html
+        "The organisations that took part, each auditing its own work with the nine children, "
+        "were GPs, Police and Health Visiting." in html
     )
     intro = html.split('class="briefing__intro')
-    assert "reviewed the records of ten children" in intro[1]
-    assert "To ascertain whether" in intro[2]
-    assert "Five are boys and five are girls." in intro[3]
+    assert "looked at the records of nine children" in intro[1]
+    assert "To learn whether" in intro[2]
+    assert "The sample has four boys and five girls." in intro[3]
 
 
-def test_a_record_built_like_seed_000_has_the_seeds_children(shared_dir):
+def test_a_record_built_from_a_seeds_sample_has_its_children(shared_dir):
+    """A sample with the facts of seed 000's expected record (read in place) gives them back."""
     expected = json.loads((shared_dir / "seeds-expected" / "000_83a5f85d2ccbf291.json").read_text())
-    record = build_record(data())
-    assert record["children"] == expected["children"]
-    assert record["title"] == expected["title"]
-    assert record["audit_date"] == expected["audit_date"]
-    seed = (shared_dir / "seeds" / "000_83a5f85d2ccbf291.txt").read_text()
-    assert "The ten children chosen for this audit were aged 4 years and under at the time" in seed
-    assert (
-        record["intro"]
-        .split("\n\n")[1]
-        .startswith(
-            "The ten children chosen for this audit were aged 4 years and under at the time"
+    facts = expected["children"]
+    assert facts["age_min"] is None and facts["age_max"]["unit"] == "year"
+    count, oldest = facts["count"], facts["age_max"]["value"] * 12
+    plans = [kind for kind, n in facts["plan_counts"].items() for _ in range(n)]
+    sample = tuple(
+        child(
+            months=0 if i == 0 else oldest if i == count - 1 else 12 + i,
+            sex="male" if i < facts["boys"] else "female",
+            plan=plans[i],
+        )
+        for i in range(count)
+    )
+    record = build_record(
+        data(
+            theme=expected["theme"],
+            panel_date=date.fromisoformat(expected["audit_date"]),
+            plan_types=tuple(facts["plan_types"]),
+            sample_size=count,
+            children=sample,
         )
     )
+    assert record["children"] == facts
+    assert record["title"] == expected["title"]
+    assert record["audit_date"] == expected["audit_date"]

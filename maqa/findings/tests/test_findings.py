@@ -95,7 +95,7 @@ def test_it_records_worries_good_practice_and_a_theme_for_learning(personas, aud
         audit,
         section=S.FOUND,
         learning_theme=lt,
-        text="Little observation of fathers with their children.",
+        text="Fathers were rarely seen with the baby at home visits.",
         slugs=("fathers-male-carers", "fathers-male-carers.views-and-assessment"),
     )
     action = add_point(
@@ -103,7 +103,7 @@ def test_it_records_worries_good_practice_and_a_theme_for_learning(personas, aud
         audit,
         section=S.ACTION,
         learning_theme=lt,
-        text="Always try to include fathers in your work with families.",
+        text="Invite fathers to every home visit and core group.",
         slugs=("fathers-male-carers.identification-inclusion",),
     )
 

@@ -48,7 +48,7 @@ def url(audit: Audit, rest: str = "") -> str:
 def form_data(personas: Personas, place: str = "worry", **extra) -> dict:
     data = {
         "place": place,
-        "text": "Pre-birth plan could have been more robust.",
+        "text": "Pre-birth planning started too late to be tested.",
         "polarity": "",
         "themes": [theme(personas, "planning-outcomes").pk],
     }

@@ -8,21 +8,23 @@ from hypothesis import strategies as st
 
 from maqa.importers import parse_briefing
 from maqa.importers.headings import clean_title, theme_of
-from maqa.importers.resources import resource_names
+from maqa.importers.resources import resource_names, split_glued
+from maqa.importers.structure import merge_garbled_duplicates
+from maqa.importers.text import TEXT, Para
 
 
 @pytest.mark.parametrize(
     ("text", "names"),
     [
-        ("Click here for the DASH risk assessment", ["DASH risk assessment"]),
-        ("Click here to access the Neglect Toolkit Click here to read the Graded Care Report",
-         ["Neglect Toolkit", "Graded Care Report"]),
-        ("Domestic abuse information and MARAC details are all available here",
-         ["Domestic abuse information and MARAC details"]),
-        ("NEW Professional Curiosity Training is available here for all staff",
-         ["Professional Curiosity Training"]),
-        ("Escalation: Resolution of Professional Differences \u2013 click here for the policy",
-         ["Resolution of Professional Differences policy"]),
+        ("Click here for the Home Conditions Checklist", ["Home Conditions Checklist"]),
+        ("Click here to view the Home Conditions Toolkit Click here to read the Drift in Plans Report",
+         ["Home Conditions Toolkit", "Drift in Plans Report"]),
+        ("Exploitation screening information and MACE details are all available here",
+         ["Exploitation screening information and MACE details"]),
+        ("NEW Exploitation Screening Training is available here for all staff",
+         ["Exploitation Screening Training"]),
+        ("Escalation: Challenging Decisions \u2013 click here for the policy",
+         ["Challenging Decisions policy"]),
         ("Home Conditions Tool \u2013 use it before every visit -click here", ["Home Conditions Tool"]),
         ("Safer Sleep. There is a short video that covers safe sleeping \u2013 click here",
          ["Safer Sleep short video"]),
@@ -54,6 +56,40 @@ def test_the_theme_is_what_the_title_says_beyond_its_generic_words(raw, title, t
     assert theme_of(clean_title(raw)) == theme
 
 
+def test_two_link_labels_run_together_are_two_names():
+    assert split_glued("Signs of Safety for Babies Tool Signs of Safety for Teens Tool") == [
+        "Signs of Safety for Babies Tool",
+        "Signs of Safety for Teens Tool",
+    ]
+
+
+def test_a_title_keeps_no_stray_lower_case_fragment():
+    assert clean_title("Multi Agency Audit: Children Missing from Education cation") == (
+        "Multi Agency Audit: Children Missing from Education"
+    )
+
+
+def test_a_line_a_hidden_text_layer_repeated_garbled_is_mended_into_one_paragraph():
+    paras = [
+        Para(TEXT, ["Strategy meetings were held but the plan was not",
+                    "reveiwed at the core group and Health did"]),
+        Para(TEXT, ["reviewed at the core group and Health did not attend the reviews."]),
+    ]  # fmt: skip
+    assert [p.text for p in merge_garbled_duplicates(paras)] == [
+        "Strategy meetings were held but the plan was not reviewed at the core group and Health "
+        "did not attend the reviews."
+    ]
+
+
+def test_a_garbled_copy_of_the_start_of_the_next_paragraph_is_dropped():
+    paras = [
+        Para(TEXT, ["This is echoed in the Natonal Reveiw. The Rsk of Drlft in Plans."]),
+        Para(TEXT, ["This is echoed in the National Review \u2013 The Risk of Drift in Plans "
+                    "\u2013 which you can read from the link on this page"]),
+    ]  # fmt: skip
+    assert [p.text for p in merge_garbled_duplicates(paras)] == [paras[1].text]
+
+
 SHAPE = {
     "source", "title", "theme", "audit_date", "children", "needs", "organisations", "worries",
     "good_practice", "learning", "resources", "warnings", "partnership", "aim", "intro", "links",
@@ -74,7 +110,7 @@ SHAPE = {
                     "- ",
                     "\u2022 ",
                     "Click here",
-                    "The audit of 7th",
+                    "The audit of 14th",
                     "ten children",
                     "",
                 ]

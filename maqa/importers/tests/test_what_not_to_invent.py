@@ -28,14 +28,14 @@ def test_a_year_alone_or_a_range_of_years_is_no_audit_date(opening):
 @pytest.mark.parametrize(
     ("opening", "date"),
     [
-        ("The audit of 7th December 2021 reviewed the records of ten children.", "2021-12-07"),
+        ("The audit of 19th March 2024 reviewed the records of eight children.", "2024-03-19"),
         ("The audit took place on 14 June 2022.", "2022-06-14"),
         ("The audit panel met on the 3rd of May 2019.", "2019-05-03"),
-        ("The audit of 6<sup>th</sup> September 2022 reviewed ten children.", "2022-09-06"),
+        ("The audit of 2<sup>nd</sup> February 2023 reviewed nine children.", "2023-02-02"),
         ("The audit of 1st March\n2023 reviewed the records of six children.", "2023-03-01"),
-        ("Audit date: 07/12/2021", "2021-12-07"),
-        ("The audit held on December 7, 2021 reviewed ten children.", "2021-12-07"),
-        ("The audit in December 2022 reviewed eight children.", "2022-12"),
+        ("Audit date: 19/03/2024", "2024-03-19"),
+        ("The audit held on March 19, 2024 reviewed eight children.", "2024-03-19"),
+        ("The audit in October 2023 reviewed twelve children.", "2023-10"),
         ("The audit of Sept. 2025 looked at ten children.", "2025-09"),
     ],
 )
@@ -58,7 +58,7 @@ def test_a_publication_date_is_not_the_audit_date():
 def test_a_plan_type_is_only_what_the_text_states():
     record = parse_text(
         "The audit reviewed the records of ten children.\n\n"
-        "The children have a range of needs including neglect, domestic abuse and physical abuse.\n"
+        "The children had a range of needs such as neglect, domestic abuse and physical abuse.\n"
     )
     assert record["children"]["plan_types"] == []
     assert record["children"]["plan_counts"] == {}
@@ -68,8 +68,8 @@ def test_a_plan_type_is_only_what_the_text_states():
 
 def test_plans_named_for_some_of_the_sample_are_not_counted_for_all():
     record = parse_text(
-        "The audit reviewed the records of eight children who have a child protection plan or "
-        "are Child in Need.\n"
+        "The audit reviewed the case records of nine children who are on a child protection plan "
+        "or are open as Child in Need.\n"
     )
     assert record["children"]["plan_types"] == ["child_protection", "child_in_need"]
     assert record["children"]["plan_counts"] == {}
@@ -77,10 +77,10 @@ def test_plans_named_for_some_of_the_sample_are_not_counted_for_all():
 
 def test_one_plan_held_by_the_whole_sample_is_counted_for_all():
     record = parse_text(
-        "The audit reviewed the records of ten children who have a child protection plan under "
+        "The audit looked at the records of seven children, all on a child protection plan under "
         "the category of Emotional Abuse.\n"
     )
-    assert record["children"]["plan_counts"] == {"child_protection": 10}
+    assert record["children"]["plan_counts"] == {"child_protection": 7}
     assert record["children"]["cp_categories"] == ["emotional abuse"]
 
 
@@ -92,17 +92,17 @@ def test_some_of_the_sample_on_a_plan_is_not_all_of_it():
 
 def test_a_theme_that_names_a_plan_gives_the_plan_type_when_the_opening_does_not():
     record = parse_text(
-        "Multi Agency Quality Assurance Audit: Repeat Child Protection Plans\n\n"
-        "The ten children chosen for this audit were aged between 2 and 13 years old.\n"
+        "Multi Agency Audit: Second Child Protection Plans\n\n"
+        "The twelve children in the sample were aged between 3 and 15 years old.\n"
     )
     assert record["children"]["plan_types"] == ["child_protection"]
     assert record["children"]["plan_counts"] == {}
 
 
 def test_an_age_given_only_as_a_maximum_has_no_minimum():
-    record = parse_text("The ten children were aged 4 years and under at the time of the audit.\n")
+    record = parse_text("The eight children were aged 3 years and under when the panel met.\n")
     assert record["children"]["age_min"] is None
-    assert record["children"]["age_max"] == {"value": 4, "unit": "year"}
+    assert record["children"]["age_max"] == {"value": 3, "unit": "year"}
 
 
 def test_ages_in_weeks_are_not_turned_into_months_but_flagged():
@@ -115,12 +115,11 @@ def test_ages_in_weeks_are_not_turned_into_months_but_flagged():
 def test_counts_of_children_that_disagree_are_warned_about():
     record = parse_text(
         "The audit reviewed the records of ten children.\n\n"
-        "Organisations that audited their involvement with the nine children were: Police, GPs.\n"
+        "Agencies that audited their work with the nine children were: Police, GPs.\n"
     )
     assert record["children"]["count"] == 10
     assert (
-        "the introduction counts ten children but the organisations line speaks of nine"
-        in (record["warnings"])
+        "the organisations line counts nine children, the introduction ten" in (record["warnings"])
     )
 
 
@@ -130,7 +129,7 @@ def test_plan_counts_that_do_not_add_up_to_the_sample_are_warned_about():
 
 
 def test_boys_and_girls_that_do_not_add_up_to_the_sample_are_warned_about():
-    record = parse_text("The audit reviewed ten children. Four are boys and five are girls.\n")
+    record = parse_text("The audit reviewed ten children. There are four boys and five girls.\n")
     assert any("4 boys and 5 girls make 9" in warning for warning in record["warnings"])
 
 

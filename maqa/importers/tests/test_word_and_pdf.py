@@ -127,7 +127,7 @@ h3 { font-size: 12pt; }
 <h1>Multi Agency Quality Assurance Audit: Exploitation</h1>
 <p>The audit of 2nd October 2023 reviewed the records of eleven young people aged 13 to 17 years
 who are looked after by the local authority.</p>
-<p>The children have a range of needs including going missing, substance misuse, school
+<p>The young people had a range of needs such as going missing, substance misuse, school
 exclusion and criminal exploitation.</p>
 <h2>What are we worried about?</h2>
 <ul><li>Return home interviews were offered late, and the themes from them were not gathered or
