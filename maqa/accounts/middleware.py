@@ -2,13 +2,19 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
+from django.urls import reverse
 
 from maqa.accounts.access import needs_two_factor
 
 # Pages a signed-in person may open before finishing two-factor sign-in.
-OPEN_PREFIXES = ("/accounts/two-factor/", "/accounts/sign-out/", "/static/")
+OPEN_URL_NAMES = ("accounts:two-factor", "accounts:sign-out")
+
+
+def open_prefixes() -> tuple[str, ...]:
+    return (*(reverse(name) for name in OPEN_URL_NAMES), settings.STATIC_URL)
 
 
 class TwoFactorRequiredMiddleware:
@@ -21,7 +27,7 @@ class TwoFactorRequiredMiddleware:
         user = request.user
         if (
             user.is_authenticated
-            and not request.path.startswith(OPEN_PREFIXES)
+            and not request.path.startswith(open_prefixes())
             and needs_two_factor(user)
             and not user.is_verified()  # type: ignore[attr-defined]
         ):

@@ -14,6 +14,7 @@ from django.core.exceptions import ValidationError
 from django.core.mail import send_mail
 from django.db import transaction
 from django.db.models import Max
+from django.urls import reverse
 from django.utils import timezone
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
@@ -235,7 +236,7 @@ def invitation_create(*, user: User, invited_by: User | None) -> str:
         token_hash=_token_hash(token),
         expires_at=timezone.now() + timedelta(days=settings.INVITATION_DAYS),
     )
-    link = f"{settings.SITE_URL.rstrip('/')}/accounts/invitation/{token}/"
+    link = settings.SITE_URL.rstrip("/") + reverse("accounts:invitation", args=[token])
     transaction.on_commit(lambda: _send_invitation(user, invited_by, link))
     return link
 

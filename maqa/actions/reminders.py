@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from django.db import IntegrityError, transaction
+from django.urls import reverse
 
 from maqa.accounts.models import Membership, Role, User
 from maqa.actions.models import Action, ActionReminder
@@ -153,7 +154,7 @@ def _plan(run: ActionReminderRun) -> list[PlannedAction]:
 
 def _line(action: Action, kind: str, today: date, *, as_admin: bool) -> str:
     what = f"“{_short(action.description)}” ({action.owner_organisation.short_name})"
-    link = site_link(f"/actions/{action.pk}/")
+    link = site_link(reverse("actions:action-detail", args=[action.pk]))
     if kind == K.OVERDUE:
         days = (today - action.due_date).days
         late = f"{days} day{'s' if days != 1 else ''}"

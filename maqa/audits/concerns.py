@@ -21,6 +21,7 @@ from dataclasses import dataclass
 from django.db import transaction
 from django.db.models import Q, QuerySet
 from django.http import Http404
+from django.urls import reverse
 from django.utils import timezone
 
 from maqa.accounts.access import AnyUser, is_partnership_admin
@@ -156,7 +157,7 @@ def alert_recipients(concern: SafeguardingConcern) -> list[User]:
 
 
 def concern_link(concern: SafeguardingConcern) -> str:
-    return site_link(f"/audits/{concern.audit_id}/concerns/{concern.pk}/")
+    return site_link(reverse("audits:concern-detail", args=[concern.audit_id, concern.pk]))
 
 
 def concern_raise(
@@ -320,7 +321,7 @@ class OpenConcern:
 
     @property
     def url(self) -> str:
-        return f"/audits/{self.concern.audit_id}/concerns/{self.concern.pk}/"
+        return reverse("audits:concern-detail", args=[self.concern.audit_id, self.concern.pk])
 
 
 def open_concerns_for(*, user: User, as_admin: bool) -> list[OpenConcern]:

@@ -6,6 +6,7 @@ from typing import Any
 
 from django import forms
 from django.forms.boundfield import BoundWidget
+from django.urls import reverse
 
 from maqa.audits.models import Audit
 from maqa.core.forms import GovukForm
@@ -124,7 +125,7 @@ class FindingForm(GovukForm):
         # Suggested themes follow the text as it is typed (htmx; a POST, so that the text stays
         # out of URLs and logs). Without JavaScript they show when the page is loaded or sent.
         fields["text"].widget.attrs.update({
-            "hx-post": f"/audits/{audit.pk}/findings/suggest/",
+            "hx-post": reverse("findings:finding-suggest", args=[audit.pk]),
             "hx-trigger": "keyup changed delay:600ms, paste delay:600ms",
             "hx-target": "#theme-suggestions",
             "hx-swap": "innerHTML",

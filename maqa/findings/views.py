@@ -15,6 +15,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from maqa.accounts.access import require_partnership_admin
@@ -51,7 +52,7 @@ View = Callable[..., HttpResponse]
 
 
 def _list_url(audit: Audit, anchor: str = "") -> str:
-    return f"/audits/{audit.pk}/findings/" + (f"#{anchor}" if anchor else "")
+    return reverse("findings:finding-list", args=[audit.pk]) + (f"#{anchor}" if anchor else "")
 
 
 def _read_only(request: AuthedRequest, audit: Audit) -> HttpResponse | None:

@@ -20,6 +20,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from maqa.audits.models import Audit
@@ -165,7 +166,7 @@ def finding_accept(request: AuthedRequest, pk: int, finding_pk: int) -> HttpResp
     """Add a suggested theme to a saved point (a change of the point, recorded as one)."""
     audit = access_findings_audit(request.user, pk)
     finding: Finding = access_finding(audit, finding_pk)
-    back = f"/audits/{audit.pk}/findings/#point-{finding.pk}"
+    back = reverse("findings:finding-list", args=[audit.pk]) + f"#point-{finding.pk}"
     if not can_edit_findings(audit):
         messages.info(request, services.READ_ONLY.format(state=audit.get_state_display().lower()))
         return redirect(back)

@@ -3,6 +3,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.http import HttpRequest
+from django.urls import reverse
 
 from maqa.accounts.access import is_partnership_admin, roles_of
 from maqa.accounts.models import Role
@@ -13,29 +14,29 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
     if user is None or not user.is_authenticated:
         return {}
     items: list[dict[str, object]] = [
-        {"label": "Home", "url": "/"},
-        {"label": "Audits", "url": "/audits/"},
+        {"label": "Home", "url": reverse("home:home")},
+        {"label": "Audits", "url": reverse("home:audit-list")},
     ]
     roles = roles_of(user)
     if Role.AGENCY_AUDITOR in roles:
-        items.append({"label": "Your returns", "url": "/returns/mine/"})
-    items.append({"label": "Actions", "url": "/actions/"})
+        items.append({"label": "Your returns", "url": reverse("returns:return-list")})
+    items.append({"label": "Actions", "url": reverse("actions:action-list")})
     if roles & {Role.PARTNERSHIP_ADMIN, Role.PANEL_MEMBER, Role.VIEWER}:
         items += [
-            {"label": "Trends", "url": "/trends/"},
-            {"label": "Reports", "url": "/reports/"},
+            {"label": "Trends", "url": reverse("trends:trends")},
+            {"label": "Reports", "url": reverse("reports:index")},
         ]
-    items.append({"label": "Search", "url": "/search/"})
+    items.append({"label": "Search", "url": reverse("search:search")})
     if is_partnership_admin(user):
         items += [
-            {"label": "Organisations", "url": "/manage/organisations/"},
-            {"label": "People", "url": "/manage/people/"},
-            {"label": "Resources", "url": "/manage/resources/"},
-            {"label": "Audit tools", "url": "/returns/tools/"},
-            {"label": "Themes", "url": "/audits/themes/"},
-            {"label": "Imports", "url": "/imports/"},
-            {"label": "Audit trail", "url": "/manage/audit-trail/"},
-            {"label": "Partnership", "url": "/manage/partnership/"},
+            {"label": "Organisations", "url": reverse("organisations:organisation-list")},
+            {"label": "People", "url": reverse("organisations:person-list")},
+            {"label": "Resources", "url": reverse("organisations:resource-list")},
+            {"label": "Audit tools", "url": reverse("tools:tool-list")},
+            {"label": "Themes", "url": reverse("findings:theme-list")},
+            {"label": "Imports", "url": reverse("importers:import-list")},
+            {"label": "Audit trail", "url": reverse("organisations:audit-trail")},
+            {"label": "Partnership", "url": reverse("organisations:partnership")},
         ]
     for item in items:
         item["current"] = request.path == item["url"]

@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from django.db.models import QuerySet
+from django.urls import reverse
 from django.utils import timezone
 
 from maqa.accounts.access import organisation_ids_for_role, roles_of
@@ -46,13 +47,21 @@ def home_attention(*, user: User) -> list[AttentionSection]:
         ).count()
         if pending:
             section.items.append(
-                AttentionItem(f"{pending} invitation(s) not yet accepted", "/manage/people/")
+                AttentionItem(
+                    f"{pending} invitation(s) not yet accepted",
+                    reverse("organisations:person-list"),
+                )
             )
         if expired:
             section.items.append(
-                AttentionItem(f"{expired} invitation(s) expired: invite again", "/manage/people/")
+                AttentionItem(
+                    f"{expired} invitation(s) expired: invite again",
+                    reverse("organisations:person-list"),
+                )
             )
-        section.items.append(AttentionItem("Review the audit trail", "/manage/audit-trail/"))
+        section.items.append(
+            AttentionItem("Review the audit trail", reverse("organisations:audit-trail"))
+        )
         sections.append(section)
         sections.append(_dashboards_section(user))
     if Role.AGENCY_AUDITOR in roles:
@@ -122,7 +131,7 @@ def _dashboards_section(user: User) -> AttentionSection:
         text = f"{p.audit.theme}: {p.done} of {_returns(p.total)} done"
         if p.overdue:
             text += f", {p.overdue} overdue"
-        items.append(AttentionItem(text, f"/audits/{p.audit.pk}/dashboard/"))
+        items.append(AttentionItem(text, reverse("returns:dashboard", args=[p.audit.pk])))
     return AttentionSection("Returns in progress", items, empty="No audit has returns open.")
 
 
@@ -144,7 +153,7 @@ def _returns_items(user: User) -> list[AttentionItem]:
     )
     progress = [p for p in progress if p.outstanding]
     progress.sort(key=lambda p: (not p.overdue, p.overdue_since or p.next_due or date.max))
-    return [AttentionItem(_returns_text(p), "/returns/mine/") for p in progress]
+    return [AttentionItem(_returns_text(p), reverse("returns:return-list")) for p in progress]
 
 
 def _panel_items(user: User) -> list[AttentionItem]:
@@ -159,5 +168,7 @@ def _panel_items(user: User) -> list[AttentionItem]:
         when = f"panel on {long_date(audit.panel_date)}"
         if audit.state == Audit.State.PANEL:
             when += ": the returns are ready to read"
-        items.append(AttentionItem(f"{audit.theme}: {when}", f"/audits/{audit.pk}/"))
+        items.append(
+            AttentionItem(f"{audit.theme}: {when}", reverse("home:audit-detail", args=[audit.pk]))
+        )
     return items

@@ -12,6 +12,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from maqa.accounts.access import access_in_partnership, require_partnership_admin
@@ -83,7 +84,7 @@ def import_upload(request: AuthedRequest) -> HttpResponse:
         except ApplicationError as error:
             form.add_error("documents", error.message)
         else:
-            return redirect(f"/imports/batch/{batch.pk}/")
+            return redirect("importers:batch-detail", batch.pk)
     return render(request, "importers/upload.html", {"form": form})
 
 
@@ -107,7 +108,7 @@ def batch_step(request: AuthedRequest, pk: int) -> HttpResponse:
     batch_parse_next(batch=batch)
     if getattr(request, "htmx", False):
         return render(request, "importers/_progress.html", _progress_context(batch))
-    return redirect(f"/imports/batch/{batch.pk}/")
+    return redirect("importers:batch-detail", batch.pk)
 
 
 DECIDE = (
@@ -128,7 +129,9 @@ def _duplicates(document: ImportedDocument) -> list[Any]:
 
 
 def _after(document: ImportedDocument) -> str:
-    return f"/imports/batch/{document.batch_id}/" if document.batch_id else "/imports/"
+    if document.batch_id:
+        return reverse("importers:batch-detail", args=[document.batch_id])
+    return reverse("importers:import-list")
 
 
 @admin_only

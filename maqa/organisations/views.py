@@ -12,6 +12,7 @@ from django.core.paginator import Paginator
 from django.db.models import Prefetch
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from maqa.accounts import services as account_services
@@ -87,7 +88,7 @@ def organisation_edit(request: AuthedRequest, pk: int | None = None) -> HttpResp
         {
             "form": form,
             "title": f"Edit {organisation}" if organisation else "Add an organisation",
-            "back": "/manage/organisations/",
+            "back": reverse("organisations:organisation-list"),
         },
     )
 
@@ -130,7 +131,7 @@ def person_invite(request: AuthedRequest) -> HttpResponse:
         {
             "form": form,
             "title": "Invite a person",
-            "back": "/manage/people/",
+            "back": reverse("organisations:person-list"),
             "submit": "Send invitation",
         },
     )
@@ -222,7 +223,7 @@ def resource_edit(request: AuthedRequest, pk: int | None = None) -> HttpResponse
         {
             "form": form,
             "title": f"Edit {resource}" if resource else "Add a resource",
-            "back": "/manage/resources/",
+            "back": reverse("organisations:resource-list"),
         },
     )
 

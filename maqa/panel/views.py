@@ -3,7 +3,7 @@ attendance; and the admin's reopen of a return and move of an audit back one sta
 
 Who may do what, the reads and the writes are in maqa.panel.services. A grade is saved by a plain
 form post (the page again, at that domain) or, with JavaScript, by htmx, which gets the domain's
-form back as a fragment (findings/panel_grade_form.html).
+form back as a fragment (panel/panel_grade_form.html).
 """
 
 from __future__ import annotations
@@ -15,6 +15,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import HttpResponse, QueryDict
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from maqa.accounts.access import is_partnership_admin
@@ -74,7 +75,7 @@ def _problems(form: Any, anchor: str) -> list[tuple[str, str]]:
 
 
 def _child_url(audit: Audit, child: Case, anchor: str) -> str:
-    return f"/audits/{audit.pk}/panel/children/{child.pk}/#{anchor}"
+    return reverse("panel:panel-child", args=[audit.pk, child.pk]) + f"#{anchor}"
 
 
 # --- the panel -------------------------------------------------------------------------------
@@ -128,7 +129,7 @@ def panel_note(request: AuthedRequest, pk: int) -> HttpResponse:
             form.add_error(error.field if error.field in form.fields else None, error.message)
         else:
             messages.success(request, "Saved the notes for the whole panel.")
-            return redirect(f"/audits/{audit.pk}/panel/#notes")
+            return redirect(reverse("panel:panel", args=[audit.pk]) + "#notes")
     return _overview_page(request, audit, note_form=form)
 
 

@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from django.db import IntegrityError, transaction
+from django.urls import reverse
 from django.utils import timezone
 
 from maqa.accounts.models import User
@@ -33,7 +34,7 @@ from maqa.returns.models import AgencyDeadline, ReminderSent, Return
 logger = logging.getLogger(__name__)
 
 DEFAULT_DAYS_BEFORE = 3
-MY_RETURNS_PATH = "/returns/mine/"
+MY_RETURNS_URL = "returns:return-list"
 DONE_STATES = (Return.State.SUBMITTED, Return.State.NOT_KNOWN)
 REMINDERS_OBJECT = "returns.reminders"
 
@@ -225,7 +226,7 @@ def _reminder_body(
         f"This is a reminder from maqa, the multi-agency audit system of {partnership.name}.\n\n"
         + "\n".join(bullets)
         + "\n\nOpen your returns in maqa to complete them:\n"
-        + site_link(MY_RETURNS_PATH)
+        + site_link(reverse(MY_RETURNS_URL))
         + "\n\nIf you need more time, ask your partnership admin for an extension.\n"
     )
 
@@ -357,6 +358,6 @@ def _chase_body(
         f"complete its returns for the audit '{audit.theme}': {_returns(count)} still to do. "
         f"{when}\n\n"
         "Open your returns in maqa to complete them:\n"
-        + site_link(MY_RETURNS_PATH)
+        + site_link(reverse(MY_RETURNS_URL))
         + "\n\nIf you need more time, ask your partnership admin for an extension.\n"
     )

@@ -29,6 +29,7 @@ from datetime import date
 from typing import Any
 
 from django.db import connection
+from django.urls import reverse
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
@@ -270,9 +271,9 @@ def _result(
         audit = obj.audit
         opens = page_audits is None or audit.pk in page_audits
         url = (
-            f"/audits/{audit.pk}/findings/#point-{obj.pk}"
+            reverse("findings:finding-list", args=[audit.pk]) + f"#point-{obj.pk}"
             if opens
-            else f"/audits/{audit.pk}/briefing/"
+            else reverse("briefings:briefing", args=[audit.pk])
         )
         return SearchResult(
             kind="finding", title=audit.theme, url=url, audit_id=audit.pk,
@@ -281,7 +282,7 @@ def _result(
         )  # fmt: skip
     if hit.kind == "briefing":
         return SearchResult(
-            kind="briefing", title=f"{obj.theme}: briefing", url=f"/audits/{obj.pk}/briefing/",
+            kind="briefing", title=f"{obj.theme}: briefing", url=reverse("briefings:briefing", args=[obj.pk]),
             audit_id=obj.pk, audit_title=obj.theme, date=obj.panel_date,
             date_label=_date_label(obj), themes=[], **common,
         )  # fmt: skip
@@ -293,7 +294,7 @@ def _result(
         )  # fmt: skip
     audit = obj.audit
     return SearchResult(
-        kind="action", title=obj.description[:120], url=f"/actions/{obj.pk}/",
+        kind="action", title=obj.description[:120], url=reverse("actions:action-detail", args=[obj.pk]),
         audit_id=audit.pk if audit else None, audit_title=audit.theme if audit else "",
         date=obj.due_date, date_label=f"due {obj.due_date.day} {obj.due_date:%B %Y}",
         themes=themes, **common,
