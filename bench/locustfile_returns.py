@@ -174,7 +174,7 @@ class _Auditor(FastHttpUser):
         else:
             value = f"Bench answer {RUN}.{self.slot}.{self.saves}"
         self.answers[key] = value
-        return key
+        return str(key)
 
     def _content(self) -> dict[str, Any]:
         """The return's content as the server stores it after this save."""

@@ -141,6 +141,7 @@ def run_one(args: argparse.Namespace) -> None:
     from maqa.findings.models import Finding, Theme
     from maqa.organisations.models import Organisation, Partnership
     from maqa.search import schema, semantic
+    from maqa.search.models import DocumentEmbedding
     from maqa.search.selectors import search_mode
     from maqa.search.services import search_run
 
@@ -184,7 +185,7 @@ def run_one(args: argparse.Namespace) -> None:
         model = semantic.embedder()
         print(f"  model loaded in {model.load_seconds:.1f} s ({model.describe()})")
         if args.fresh_embeddings:
-            semantic.DocumentEmbedding.objects.all().delete()
+            DocumentEmbedding.objects.all().delete()
         report = semantic.fill()
         print(f"  embeddings filled: {report.embedded} of {report.documents} documents in "
               f"{report.seconds:.1f} s ({report.seconds / max(report.embedded, 1) * 1000:.1f} "

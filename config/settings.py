@@ -7,10 +7,14 @@ from pathlib import Path
 from urllib.parse import parse_qs, unquote, urlparse
 
 import dj_database_url
+import django_stubs_ext
 from cryptography.fernet import Fernet
 from django.core.exceptions import ImproperlyConfigured
 
 from config.env import dev_secret, env_bool, env_int, env_list, env_str
+
+# ModelForm[...] and friends at run time (the types are for mypy --strict).
+django_stubs_ext.monkeypatch()
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(env_str("MAQA_VAR_DIR", str(BASE_DIR / "var")))

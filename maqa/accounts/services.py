@@ -170,7 +170,7 @@ def totp_verify(*, user: User, token: str, ip: str | None) -> TOTPDevice:
 
 
 def has_confirmed_device(user: User) -> bool:
-    return TOTPDevice.objects.filter(user=user, confirmed=True).exists()
+    return bool(TOTPDevice.objects.filter(user=user, confirmed=True).exists())
 
 
 # --- people and roles -----------------------------------------------------------------------

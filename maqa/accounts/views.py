@@ -40,7 +40,7 @@ def sign_in(request: HttpRequest) -> HttpResponse:
                 ip=client_ip(request),
             )
         except ApplicationError as error:
-            form.add_error(error.field if error.field in form.fields else None, error.message)
+            form.add_application_error(error)
         else:
             login(request, user, backend="maqa.accounts.backends.EmailBackend")
             if needs_two_factor(user):
@@ -119,7 +119,7 @@ def invitation(request: HttpRequest, token: str) -> HttpResponse:
                 token=token, password=form.cleaned_data["password"], ip=client_ip(request)
             )
         except ApplicationError as error:
-            form.add_error("password" if error.field == "password" else None, error.message)
+            form.add_application_error(error)
         else:
             messages.success(request, "Your password is set. Sign in to continue.")
             return redirect("accounts:sign-in")

@@ -17,12 +17,12 @@ from maqa.findings.models import Theme
 from maqa.organisations.models import Organisation, Partnership
 
 
-class ThemeChoiceField(forms.ModelMultipleChoiceField):
+class ThemeChoiceField(forms.ModelMultipleChoiceField[Theme]):
     def label_from_instance(self, obj: Theme) -> str:
         return f"{obj.parent.name}: {obj.name}" if obj.parent else obj.name
 
 
-class PersonChoiceField(forms.ModelChoiceField):
+class PersonChoiceField(forms.ModelChoiceField[User]):
     def label_from_instance(self, obj: User) -> str:
         agencies = ", ".join(sorted({m.organisation.short_name for m in obj.memberships.all()}))
         return f"{obj.full_name} ({agencies})" if agencies else obj.full_name

@@ -37,13 +37,13 @@ from maqa.actions.forms import (
 from maqa.actions.models import Action
 from maqa.actions.selectors import ActionFilters, access_evidence, action_history, action_list
 from maqa.core.errors import ApplicationError
-from maqa.core.http import AuthedRequest, client_ip
+from maqa.core.http import AuthedRequest, acting
 from maqa.findings.models import Finding
 from maqa.findings.selectors import access_finding, access_findings_audit
 
 
 def _show(form: Any, error: ApplicationError) -> None:
-    form.add_error(error.field if error.field in form.fields else None, error.message)
+    form.add_application_error(error)
 
 
 def _detail(action: Action) -> HttpResponse:
@@ -73,7 +73,7 @@ def list_view(request: AuthedRequest) -> HttpResponse:
 def detail(request: AuthedRequest, pk: int) -> HttpResponse:
     action = access_action(request.user, pk)
     evidence = can_see_evidence(request.user, action)
-    services.action_viewed(actor=request.user, ip=client_ip(request), action=action)
+    services.action_viewed(**acting(request), action=action)
     return render(request, "actions/action_detail.html", {
         "action": action, "history": action_history(action, with_evidence=evidence),
         "themes": action.themes.select_related("parent").order_by("parent__name", "name"),
@@ -100,7 +100,7 @@ def _create(
     if request.method == "POST" and form.is_valid():
         try:
             action = services.action_create(
-                actor=request.user, ip=client_ip(request), finding=finding, **form.service_kwargs()
+                **acting(request), finding=finding, **form.service_kwargs()
             )
         except ApplicationError as error:
             _show(form, error)
@@ -151,8 +151,7 @@ def edit(request: AuthedRequest, pk: int) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         try:
             services.action_edit(
-                actor=request.user,
-                ip=client_ip(request),
+                **acting(request),
                 action=action,
                 expected_version=form.cleaned_data["version"] or 0,
                 **form.service_kwargs(),
@@ -181,8 +180,7 @@ def _update(request: AuthedRequest, pk: int, *, propose: bool) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         try:
             services.action_update_add(
-                actor=request.user,
-                ip=client_ip(request),
+                **acting(request),
                 action=action,
                 text=form.cleaned_data["text"],
                 files=form.file_pairs(),
@@ -235,8 +233,7 @@ def decide(request: AuthedRequest, pk: int) -> HttpResponse:
         decide_with = services.action_accept if accept else services.action_send_back
         try:
             decide_with(
-                actor=request.user,
-                ip=client_ip(request),
+                **acting(request),
                 action=action,
                 expected_version=data["version"],
                 comment=data.get("comment") or "",
@@ -267,8 +264,7 @@ def cancel(request: AuthedRequest, pk: int) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         try:
             services.action_cancel(
-                actor=request.user,
-                ip=client_ip(request),
+                **acting(request),
                 action=action,
                 expected_version=form.cleaned_data["version"],
                 reason=form.cleaned_data["reason"],
@@ -291,9 +287,7 @@ def evidence_download(request: AuthedRequest, pk: int, evidence_pk: int) -> Http
     data = evidence_files.read(item.sha256)
     if data is None:
         raise Http404
-    services.action_viewed(
-        actor=request.user, ip=client_ip(request), action=action, page=f"evidence {item.pk}"
-    )
+    services.action_viewed(**acting(request), action=action, page=f"evidence {item.pk}")
     response = HttpResponse(data, content_type=item.content_type)
     response["Content-Disposition"] = f'attachment; filename="{item.filename}"'
     response["X-Content-Type-Options"] = "nosniff"

@@ -12,15 +12,6 @@ from maqa.accounts.access import AnyUser, is_partnership_admin, organisation_ids
 from maqa.accounts.models import Role
 from maqa.audits.models import Audit, Case
 
-# From the panel state on, panel members of an audit read all its returns (the pre-read).
-PANEL_STATES = (
-    Audit.State.PANEL,
-    Audit.State.REPORTING,
-    Audit.State.PUBLISHED,
-    Audit.State.CLOSED,
-)
-VIEWER_STATES = (Audit.State.PUBLISHED, Audit.State.CLOSED)
-
 
 def auditor_org_ids(user: AnyUser) -> set[int]:
     return organisation_ids_for_role(user, Role.AGENCY_AUDITOR)
@@ -40,7 +31,7 @@ def audits_visible_to(user: AnyUser) -> QuerySet[Audit]:
     if Role.PANEL_MEMBER in roles:
         condition |= Q(panel_members=user) & ~Q(state=Audit.State.DRAFT)
     if Role.VIEWER in roles:
-        condition |= Q(state__in=VIEWER_STATES)
+        condition |= Q(state__in=Audit.State.published())
     return audits.filter(condition).distinct()
 
 

@@ -5,7 +5,7 @@ concern; it goes at once to the partnership admins and the child's lead agency, 
 timetable. maqa is not a referral route: the form says a child at immediate risk needs 999 or the
 local front door now.
 
-Concerns can be raised while returns are open, at the panel and while reporting (RAISE_STATES):
+Concerns can be raised while returns are open, at the panel and while reporting (Audit.State.concerns_open()):
 the times someone is reading case files for the audit. They can be acknowledged and given an
 outcome in every state but closed: closing is the last scan of free text for identifiers, so
 nothing is written after it. Open concerns show on the home pages of the admins and the lead
@@ -34,8 +34,6 @@ from maqa.core.services import audit_record
 from maqa.core.words import long_date
 from maqa.notify.email import Email, emails_send, site_link
 from maqa.organisations.models import Organisation
-
-RAISE_STATES = (Audit.State.RETURNS_OPEN, Audit.State.PANEL, Audit.State.REPORTING)
 
 STALE_CONCERN = (
     "Someone else updated this concern while you were reading it. Reload the page to see what "
@@ -110,7 +108,7 @@ def children_for_concerns(user: AnyUser, audit: Audit) -> QuerySet[Case]:
 
 
 def can_raise_in(audit: Audit) -> bool:
-    return audit.state in RAISE_STATES
+    return audit.state in Audit.State.concerns_open()
 
 
 # --- writes ---------------------------------------------------------------------------------

@@ -16,7 +16,7 @@ from maqa.audits.access import (
 )
 from maqa.audits.forms import AuditForm
 from maqa.core.errors import ApplicationError
-from maqa.core.http import AuthedRequest, client_ip
+from maqa.core.http import AuthedRequest, acting
 
 PLAN_KEYS = services.PLAN_FIELDS
 
@@ -34,16 +34,14 @@ def audit_edit(request: AuthedRequest, pk: int | None = None) -> HttpResponse:
         try:
             if audit is None:
                 audit = services.audit_create(
-                    actor=request.user,
-                    ip=client_ip(request),
+                    **acting(request),
                     data=data,
                     agencies=list(form.cleaned_data["agencies"]),
                     panel_members=list(form.cleaned_data["panel_members"]),
                 )
             else:
                 services.audit_update(
-                    actor=request.user,
-                    ip=client_ip(request),
+                    **acting(request),
                     audit=audit,
                     data=data,
                     agencies=list(form.cleaned_data["agencies"]),
@@ -51,7 +49,7 @@ def audit_edit(request: AuthedRequest, pk: int | None = None) -> HttpResponse:
                     version=form.cleaned_data["version"] or 0,
                 )
         except ApplicationError as error:
-            form.add_error(error.field if error.field in form.fields else None, error.message)
+            form.add_application_error(error)
         else:
             messages.success(request, f"Saved the audit: {audit.theme}.")
             return redirect("home:audit-detail", pk=audit.pk)

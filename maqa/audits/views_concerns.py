@@ -17,10 +17,10 @@ from maqa.audits import concerns as services
 from maqa.audits.models import Audit, Case, SafeguardingConcern
 from maqa.core.errors import ApplicationError
 from maqa.core.forms import GovukForm
-from maqa.core.http import AuthedRequest, client_ip
+from maqa.core.http import AuthedRequest, acting
 
 
-class ChildChoiceField(forms.ModelChoiceField):
+class ChildChoiceField(forms.ModelChoiceField[Case]):
     def label_from_instance(self, obj: Any) -> str:
         return str(obj.reference)
 
@@ -92,14 +92,13 @@ def concern_new(request: AuthedRequest, pk: int) -> HttpResponse:
     if request.method == "POST" and services.can_raise_in(audit) and form.is_valid():
         try:
             concern = services.concern_raise(
-                actor=request.user,
-                ip=client_ip(request),
+                **acting(request),
                 audit=audit,
                 child=form.cleaned_data["child"],
                 description=form.cleaned_data["description"],
             )
         except ApplicationError as error:
-            form.add_error(error.field if error.field in form.fields else None, error.message)
+            form.add_application_error(error)
         else:
             messages.success(
                 request,
@@ -131,7 +130,7 @@ def _detail(
 def concern_detail(request: AuthedRequest, pk: int, concern_pk: int) -> HttpResponse:
     audit = services.access_audit_for_concerns(request.user, pk)
     concern = services.access_concern(request.user, audit, concern_pk)
-    services.concern_viewed(actor=request.user, ip=client_ip(request), concern=concern)
+    services.concern_viewed(**acting(request), concern=concern)
     return _detail(request, audit, concern)
 
 
@@ -147,8 +146,7 @@ def concern_acknowledge(request: AuthedRequest, pk: int, concern_pk: int) -> Htt
         if not form.is_valid():
             raise ApplicationError(services.STALE_CONCERN)
         services.concern_acknowledge(
-            actor=request.user,
-            ip=client_ip(request),
+            **acting(request),
             concern=concern,
             version=form.cleaned_data["version"],
         )
@@ -170,14 +168,13 @@ def concern_outcome(request: AuthedRequest, pk: int, concern_pk: int) -> HttpRes
     if form.is_valid():
         try:
             services.concern_record_outcome(
-                actor=request.user,
-                ip=client_ip(request),
+                **acting(request),
                 concern=concern,
                 outcome=form.cleaned_data["outcome"],
                 version=form.cleaned_data["version"],
             )
         except ApplicationError as error:
-            form.add_error(error.field if error.field in form.fields else None, error.message)
+            form.add_application_error(error)
         else:
             messages.success(request, "The outcome has been recorded.")
             return redirect("audits:concern-detail", pk=audit.pk, concern_pk=concern.pk)

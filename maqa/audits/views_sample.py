@@ -24,7 +24,7 @@ from maqa.audits.caselist.template import TEMPLATE_NAME
 from maqa.audits.models import Audit, CPCategory, PlanType, Sex
 from maqa.core.errors import ApplicationError
 from maqa.core.forms import GovukForm
-from maqa.core.http import AuthedRequest, client_ip
+from maqa.core.http import AuthedRequest, acting
 from maqa.organisations.models import Organisation
 
 RELOAD = "Reload the page and try again."
@@ -186,9 +186,7 @@ def _page(
     pick_form: PickForm | None = None,
     failed: forms.Form | None = None,
 ) -> HttpResponse:
-    pool = sampling.pool_view(
-        actor=request.user, ip=client_ip(request), audit=audit, show=request.GET.get("show", "")
-    )
+    pool = sampling.pool_view(**acting(request), audit=audit, show=request.GET.get("show", ""))
     initial = {"version": audit.version}
     if pick_form is not None:  # a pick refused: keep what was ticked
         picked = {str(v) for v in pick_form["cases"].value() or []}
@@ -219,8 +217,7 @@ def sample_draw(request: AuthedRequest, pk: int) -> HttpResponse:
     if form.is_valid():
         try:
             drawn = sampling.sample_draw(
-                actor=request.user,
-                ip=client_ip(request),
+                **acting(request),
                 audit=audit,
                 count=form.cleaned_data["count"],
                 seed=form.cleaned_data["seed"],
@@ -228,7 +225,7 @@ def sample_draw(request: AuthedRequest, pk: int) -> HttpResponse:
                 version=form.cleaned_data["version"],
             )
         except ApplicationError as error:
-            form.add_error(error.field if error.field in form.fields else None, error.message)
+            form.add_application_error(error)
         else:
             messages.success(
                 request,
@@ -251,14 +248,13 @@ def sample_pick(request: AuthedRequest, pk: int) -> HttpResponse:
     if form.is_valid():
         try:
             chosen = sampling.sample_pick(
-                actor=request.user,
-                ip=client_ip(request),
+                **acting(request),
                 audit=audit,
                 case_ids=form.cleaned_data["cases"],
                 version=form.cleaned_data["version"],
             )
         except ApplicationError as error:
-            form.add_error(error.field if error.field in form.fields else None, error.message)
+            form.add_application_error(error)
         else:
             messages.success(request, f"The {len(chosen)} cases you chose are the sample.")
             return redirect("audits:sample", pk=audit.pk)
@@ -274,8 +270,7 @@ def sample_clear(request: AuthedRequest, pk: int) -> HttpResponse:
         if not form.is_valid():
             raise ApplicationError(RELOAD)
         cleared = sampling.sample_clear(
-            actor=request.user,
-            ip=client_ip(request),
+            **acting(request),
             audit=audit,
             version=form.cleaned_data["version"],
         )
@@ -314,8 +309,7 @@ def caselist_upload(request: AuthedRequest, pk: int) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         try:
             result = sampling.caselist_import(
-                actor=request.user,
-                ip=client_ip(request),
+                **acting(request),
                 audit=audit,
                 # One byte past the limit is enough to refuse it.
                 data=form.cleaned_data["file"].read(MAX_BYTES + 1),
@@ -349,9 +343,7 @@ def caselist_add(request: AuthedRequest, pk: int) -> HttpResponse:
     form = CaseForm(*_posted(request), partnership_id=audit.partnership_id)
     if request.method == "POST" and form.is_valid():
         try:
-            case = sampling.case_add(
-                actor=request.user, ip=client_ip(request), audit=audit, values=form.cleaned_data
-            )
+            case = sampling.case_add(**acting(request), audit=audit, values=form.cleaned_data)
         except CaseListProblems as error:
             for problem in error.problems:
                 form.add_error(
@@ -370,7 +362,7 @@ def caselist_add(request: AuthedRequest, pk: int) -> HttpResponse:
 def caselist_clear(request: AuthedRequest, pk: int) -> HttpResponse:
     audit = access_audit_admin(request.user, pk)
     try:
-        deleted = sampling.caselist_clear(actor=request.user, ip=client_ip(request), audit=audit)
+        deleted = sampling.caselist_clear(**acting(request), audit=audit)
     except ApplicationError as error:
         messages.error(request, error.message)
     else:
@@ -381,9 +373,7 @@ def caselist_clear(request: AuthedRequest, pk: int) -> HttpResponse:
 @login_required
 def template_download(request: AuthedRequest, pk: int, kind: str) -> HttpResponse:
     audit = access_audit_admin(request.user, pk)
-    content = sampling.caselist_template(
-        actor=request.user, ip=client_ip(request), audit=audit, kind=kind
-    )
+    content = sampling.caselist_template(**acting(request), audit=audit, kind=kind)
     response = HttpResponse(
         content, content_type=XLSX_TYPE if kind == "xlsx" else "text/csv; charset=utf-8"
     )
@@ -404,15 +394,14 @@ def case_exclude(request: AuthedRequest, pk: int, case_pk: int) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         try:
             sampling.case_exclude(
-                actor=request.user,
-                ip=client_ip(request),
+                **acting(request),
                 audit=audit,
                 case=case,
                 reason=form.cleaned_data["reason"],
                 detail=form.cleaned_data["detail"],
             )
         except ApplicationError as error:
-            form.add_error(error.field if error.field in form.fields else None, error.message)
+            form.add_application_error(error)
         else:
             messages.success(request, f"Excluded {case_label(case)}.")
             return redirect("audits:sample", pk=audit.pk)
@@ -429,7 +418,7 @@ def case_include(request: AuthedRequest, pk: int, case_pk: int) -> HttpResponse:
     audit = access_audit_admin(request.user, pk)
     case = get_object_or_404(audit.cases, pk=case_pk)
     try:
-        sampling.case_include(actor=request.user, ip=client_ip(request), audit=audit, case=case)
+        sampling.case_include(**acting(request), audit=audit, case=case)
     except ApplicationError as error:
         messages.error(request, error.message)
     else:

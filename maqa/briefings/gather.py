@@ -21,7 +21,10 @@ from dataclasses import dataclass
 from datetime import date
 from typing import TYPE_CHECKING, Any
 
+from maqa.audits.models import Case
 from maqa.briefings.record import number_words, ordinal_date
+from maqa.findings.selectors import audit_findings
+from maqa.returns.models import Return
 
 if TYPE_CHECKING:
     from maqa.audits.models import Audit
@@ -95,9 +98,6 @@ def gather(audit: Audit) -> AuditData:
     """Read what the briefing needs from the database: the sampled children, the agencies that
     returned, the findings (maqa.findings.selectors.audit_findings: worries, good practice and
     the themes for learning, each in order) and the resources linked from them."""
-    from maqa.audits.models import Case
-    from maqa.findings.selectors import audit_findings
-    from maqa.returns.models import Return
 
     children = [
         ChildData(

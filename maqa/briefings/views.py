@@ -17,7 +17,7 @@ from django.views.decorators.http import require_safe
 from maqa.briefings.access import access_briefing_audit, access_version, can_preview
 from maqa.briefings.selectors import briefing_overview, render_fragment
 from maqa.briefings.services import Download, briefing_preview_download, briefing_version_download
-from maqa.core.http import AuthedRequest, client_ip
+from maqa.core.http import AuthedRequest, acting
 
 
 def _attachment(download: Download) -> HttpResponse:
@@ -45,9 +45,7 @@ def briefing_preview_file(request: AuthedRequest, pk: int, kind: str) -> HttpRes
     audit = access_briefing_audit(request.user, pk)
     if not can_preview(request.user, audit):
         raise Http404
-    download = briefing_preview_download(
-        actor=request.user, ip=client_ip(request), audit=audit, kind=kind
-    )
+    download = briefing_preview_download(**acting(request), audit=audit, kind=kind)
     return _attachment(download)
 
 
@@ -67,7 +65,5 @@ def briefing_version(request: AuthedRequest, pk: int, number: int) -> HttpRespon
 def briefing_version_file(request: AuthedRequest, pk: int, number: int, kind: str) -> HttpResponse:
     audit = access_briefing_audit(request.user, pk)
     version = access_version(request.user, audit, number)
-    download = briefing_version_download(
-        actor=request.user, ip=client_ip(request), version=version, kind=kind
-    )
+    download = briefing_version_download(**acting(request), version=version, kind=kind)
     return _attachment(download)

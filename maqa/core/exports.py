@@ -30,7 +30,8 @@ def _illegal_characters() -> re.Pattern[str]:
     loads with the first spreadsheet, not with the URLconf."""
     from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
-    return ILLEGAL_CHARACTERS_RE
+    pattern: re.Pattern[str] = ILLEGAL_CHARACTERS_RE
+    return pattern
 
 
 def neutralise(value: object) -> str:

@@ -65,7 +65,8 @@ def concern_weight(slug: str, t: float) -> float:
         "multi-agency-working": lambda t: 0.15,
         "planning-outcomes": lambda t: 0.4,
     }
-    return trends.get(slug, lambda t: 0.2)(t)
+    default: Callable[[float], float] = lambda t: 0.2  # noqa: E731
+    return trends.get(slug, default)(t)
 
 
 def domain_mean(domain: str, t: float) -> float:

@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING
 
 from django.db import models
 
+from maqa.actions import services
 from maqa.actions.models import Action, ActionUpdate
 from maqa.audits.models import Audit
 from maqa.demo import history_text as words
@@ -105,7 +106,6 @@ class ActionsMixin:
     ) -> None:
         """The action made and moved on through maqa.actions.services, as a person would (the
         demo's few actions); its dates are then set back to when they happened."""
-        from maqa.actions import services
 
         K, admin = ActionUpdate.Kind, self.cast.admin
         made = services.action_create(

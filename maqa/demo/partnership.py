@@ -9,6 +9,9 @@ from django.db import transaction
 from maqa.accounts.models import Membership, Role, User
 from maqa.core.models import AuditEvent
 from maqa.core.services import audit_record
+from maqa.demo.demo_history import demo_history_load
+from maqa.demo.live_audit import demo_audit_load
+from maqa.demo.published_audit import demo_published_load
 from maqa.findings.themes import themes_load_defaults
 from maqa.organisations.models import Organisation, Partnership, Resource
 from maqa.tools.services import tools_load_defaults
@@ -105,12 +108,9 @@ def demo_load() -> Partnership:
             )
         tools_load_defaults(partnership=partnership)
         themes_load_defaults(partnership=partnership)
-        from maqa.demo.live_audit import demo_audit_load  # audits build on organisations
-        from maqa.demo.published_audit import demo_published_load
 
         demo_published_load(partnership=partnership, password=DEMO_PASSWORD)
         demo_audit_load(partnership=partnership, password=DEMO_PASSWORD)
-        from maqa.demo.demo_history import demo_history_load
 
         demo_history_load(partnership=partnership)  # past audits, for the trends pages
         if created:

@@ -32,12 +32,12 @@ def learning_theme_label(lt: LearningTheme, number: int) -> str:
     return lt.title or f"Theme for learning {number}"
 
 
-class ReturnChoiceField(forms.ModelMultipleChoiceField):
+class ReturnChoiceField(forms.ModelMultipleChoiceField[Return]):
     def label_from_instance(self, obj: Any) -> str:
         return f"{obj.child.reference}: {obj.organisation.short_name}"
 
 
-class ResourceChoiceField(forms.ModelMultipleChoiceField):
+class ResourceChoiceField(forms.ModelMultipleChoiceField[Resource]):
     def label_from_instance(self, obj: Any) -> str:
         return f"{obj.title} ({obj.get_kind_display().lower()})"
 
@@ -261,7 +261,7 @@ class VersionForm(forms.Form):
 # --- the themes admin -------------------------------------------------------------------------
 
 
-class ParentChoiceField(forms.ModelChoiceField):
+class ParentChoiceField(forms.ModelChoiceField[Theme]):
     def label_from_instance(self, obj: Any) -> str:
         return str(obj.name)
 

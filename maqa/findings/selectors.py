@@ -20,7 +20,7 @@ from django.http import Http404
 
 from maqa.accounts.access import AnyUser, access_in_partnership, is_partnership_admin, roles_of
 from maqa.accounts.models import Role
-from maqa.audits.access import PANEL_STATES, access_audit
+from maqa.audits.access import access_audit
 from maqa.audits.models import Audit
 from maqa.findings.models import Finding, LearningTheme, Theme
 from maqa.organisations.models import Partnership, Resource
@@ -28,7 +28,6 @@ from maqa.returns.access import returns_visible_to
 from maqa.returns.models import Return
 
 # Findings are recorded and changed while the audit is at panel or in reporting.
-EDITABLE_STATES = (Audit.State.PANEL, Audit.State.REPORTING)
 
 
 # --- access ---------------------------------------------------------------------------------
@@ -38,7 +37,7 @@ def access_findings_audit(user: AnyUser, pk: int) -> Audit:
     """The audit, if the person may read its findings: a partnership admin, or a panel member
     named for it, from the panel state on. Anyone else (or any earlier state) gets 404."""
     audit = access_audit(user, pk)
-    if audit.state not in PANEL_STATES:
+    if audit.state not in Audit.State.at_panel():
         raise Http404
     if is_partnership_admin(user):
         return audit
@@ -49,7 +48,7 @@ def access_findings_audit(user: AnyUser, pk: int) -> Audit:
 
 def can_edit_findings(audit: Audit) -> bool:
     """Whether the findings may change (who may is settled by access_findings_audit)."""
-    return audit.state in EDITABLE_STATES
+    return audit.state in Audit.State.recording()
 
 
 def access_finding(audit: Audit, pk: int) -> Finding:
@@ -391,7 +390,7 @@ class Recurrence:
 
 def _findings_audits_q(user: AnyUser, prefix: str) -> Q:
     """Audits whose findings page the person may open (as access_findings_audit decides)."""
-    states = Q(**{f"{prefix}state__in": PANEL_STATES})
+    states = Q(**{f"{prefix}state__in": Audit.State.at_panel()})
     if is_partnership_admin(user):
         return states
     if Role.PANEL_MEMBER in roles_of(user):

@@ -36,7 +36,7 @@ from django.db.models import Count, Exists, Max, OuterRef, Sum
 from maqa.findings.models import Finding, Theme
 from maqa.organisations.models import Partnership
 from maqa.suggestions import taxonomy as tx
-from maqa.suggestions.suggest import Suggester, Thresholds
+from maqa.suggestions.suggest import Suggester, Thresholds, resolve_method
 
 #: The most recent coded findings learnt from (more would make training slow, not better).
 MAX_EXAMPLES = 2000
@@ -265,7 +265,6 @@ def forget(partnership: Partnership | None = None) -> None:
 
 def active_method() -> str:
     """The method suggestions use here: "embeddings" with the maqa[ml] extra, else "tfidf"."""
-    from maqa.suggestions.suggest import resolve_method
 
     return resolve_method("auto")[0]
 

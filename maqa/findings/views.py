@@ -21,8 +21,8 @@ from django.views.decorators.http import require_POST
 from maqa.accounts.access import require_partnership_admin
 from maqa.audits.models import Audit
 from maqa.core.errors import ApplicationError
-from maqa.core.http import AuthedRequest, client_ip
-from maqa.findings import services
+from maqa.core.http import AuthedRequest, acting
+from maqa.findings import services, themes
 from maqa.findings.forms import (
     FindingForm,
     LearningThemeForm,
@@ -64,7 +64,7 @@ def _read_only(request: AuthedRequest, audit: Audit) -> HttpResponse | None:
 
 
 def _show(form: Any, error: ApplicationError) -> None:
-    form.add_error(error.field if error.field in form.fields else None, error.message)
+    form.add_application_error(error)
 
 
 # --- points ---------------------------------------------------------------------------------
@@ -101,7 +101,7 @@ def finding_new(request: AuthedRequest, pk: int) -> HttpResponse:
     if form.is_bound and form.is_valid():
         try:
             finding = services.finding_create(
-                actor=request.user, ip=client_ip(request), audit=audit, **form.service_kwargs()
+                **acting(request), audit=audit, **form.service_kwargs()
             )
         except ApplicationError as error:
             _show(form, error)
@@ -128,8 +128,7 @@ def finding_detail(request: AuthedRequest, pk: int, finding_pk: int) -> HttpResp
     if form.is_bound and form.is_valid():
         try:
             services.finding_update(
-                actor=request.user,
-                ip=client_ip(request),
+                **acting(request),
                 finding=finding,
                 version=form.cleaned_data["version"] or 0,
                 **form.service_kwargs(),
@@ -163,8 +162,7 @@ def finding_delete(request: AuthedRequest, pk: int, finding_pk: int) -> HttpResp
             if not form.is_valid():
                 raise ApplicationError(services.STALE.format(what="point"))
             services.finding_delete(
-                actor=request.user,
-                ip=client_ip(request),
+                **acting(request),
                 finding=finding,
                 version=form.cleaned_data["version"],
             )
@@ -191,8 +189,7 @@ def finding_move(request: AuthedRequest, pk: int, finding_pk: int) -> HttpRespon
         if not form.is_valid():
             raise ApplicationError("Choose whether to move it up or down.")
         services.finding_move(
-            actor=request.user,
-            ip=client_ip(request),
+            **acting(request),
             finding=finding,
             direction=form.cleaned_data["direction"],
         )
@@ -213,8 +210,7 @@ def learning_new(request: AuthedRequest, pk: int) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         try:
             lt = services.learning_theme_create(
-                actor=request.user,
-                ip=client_ip(request),
+                **acting(request),
                 audit=audit,
                 title=form.cleaned_data["title"],
             )
@@ -238,8 +234,7 @@ def learning_detail(request: AuthedRequest, pk: int, theme_pk: int) -> HttpRespo
     if request.method == "POST" and editable and form.is_valid():
         try:
             services.learning_theme_update(
-                actor=request.user,
-                ip=client_ip(request),
+                **acting(request),
                 learning_theme=lt,
                 title=form.cleaned_data["title"],
                 version=form.cleaned_data["version"] or 0,
@@ -267,8 +262,7 @@ def learning_delete(request: AuthedRequest, pk: int, theme_pk: int) -> HttpRespo
             if not form.is_valid():
                 raise ApplicationError(services.STALE.format(what="theme for learning"))
             services.learning_theme_delete(
-                actor=request.user,
-                ip=client_ip(request),
+                **acting(request),
                 learning_theme=lt,
                 version=form.cleaned_data["version"],
             )
@@ -295,8 +289,7 @@ def learning_move(request: AuthedRequest, pk: int, theme_pk: int) -> HttpRespons
         if not form.is_valid():
             raise ApplicationError("Choose whether to move it up or down.")
         services.learning_theme_move(
-            actor=request.user,
-            ip=client_ip(request),
+            **acting(request),
             learning_theme=lt,
             direction=form.cleaned_data["direction"],
         )
@@ -333,9 +326,8 @@ def theme_new(request: AuthedRequest) -> HttpResponse:
     )
     if request.method == "POST" and form.is_valid():
         try:
-            theme = services.theme_create(
-                actor=request.user,
-                ip=client_ip(request),
+            theme = themes.theme_create(
+                **acting(request),
                 name=form.cleaned_data["name"],
                 definition=form.cleaned_data["definition"],
                 parent=form.cleaned_data["parent"],
@@ -383,9 +375,8 @@ def theme_detail(request: AuthedRequest, theme_pk: int) -> HttpResponse:
     form = ThemeEditForm(request.POST)
     if form.is_valid():
         try:
-            services.theme_update(
-                actor=request.user,
-                ip=client_ip(request),
+            themes.theme_update(
+                **acting(request),
                 theme=theme,
                 name=form.cleaned_data["name"],
                 definition=form.cleaned_data["definition"],
@@ -406,9 +397,8 @@ def theme_retire(request: AuthedRequest, theme_pk: int) -> HttpResponse:
     form = ThemeRetireForm(request.POST, theme=theme, prefix="retire")
     if form.is_valid():
         try:
-            services.theme_retire(
-                actor=request.user,
-                ip=client_ip(request),
+            themes.theme_retire(
+                **acting(request),
                 theme=theme,
                 successor=form.cleaned_data["successor"],
                 fingerprint=form.cleaned_data["fingerprint"],

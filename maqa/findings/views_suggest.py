@@ -25,7 +25,7 @@ from django.views.decorators.http import require_POST
 
 from maqa.audits.models import Audit
 from maqa.core.errors import ApplicationError
-from maqa.core.http import AuthedRequest, client_ip
+from maqa.core.http import AuthedRequest, acting
 from maqa.findings import services
 from maqa.findings.forms import (
     AcceptThemeForm,
@@ -180,8 +180,7 @@ def finding_accept(request: AuthedRequest, pk: int, finding_pk: int) -> HttpResp
         if theme is None:
             raise ApplicationError("Choose a suggested theme to accept.")
         services.finding_update(
-            actor=request.user,
-            ip=client_ip(request),
+            **acting(request),
             finding=finding,
             **form.service_kwargs(finding, theme),
         )

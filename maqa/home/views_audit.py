@@ -15,7 +15,6 @@ from django.views.decorators.http import require_POST
 from maqa.accounts.access import is_partnership_admin
 from maqa.audits import services
 from maqa.audits.access import (
-    PANEL_STATES,
     access_audit,
     auditor_org_ids,
     audits_visible_to,
@@ -25,7 +24,7 @@ from maqa.audits.models import Audit
 from maqa.audits.sampling import scope_description
 from maqa.briefings.access import can_open_briefing
 from maqa.core.errors import ApplicationError
-from maqa.core.http import AuthedRequest, client_ip
+from maqa.core.http import AuthedRequest, acting
 from maqa.core.models import AuditEvent
 from maqa.core.services import audit_record
 from maqa.returns.access import access_child, returns_visible_to
@@ -43,8 +42,7 @@ def audit_detail(request: AuthedRequest, pk: int) -> HttpResponse:
         # Case-level data on this page: one view event per page load.
         audit_record(
             action=AuditEvent.Action.VIEWED,
-            actor=request.user,
-            ip=client_ip(request),
+            **acting(request),
             obj=audit,
             summary={"page": "audit"},
         )
@@ -57,7 +55,7 @@ def audit_detail(request: AuthedRequest, pk: int) -> HttpResponse:
         "briefing_link": can_open_briefing(request.user, audit),
         "scope": scope_description(audit),
         # The findings and panel pages: admins and the audit's panel, from the panel state on.
-        "findings_link": audit.state in PANEL_STATES
+        "findings_link": audit.state in Audit.State.at_panel()
         and (is_admin or audit.panel_members.filter(pk=request.user.pk).exists()),
         **_reaudit_context(request, audit),
     })  # fmt: skip
@@ -85,9 +83,7 @@ def child_identifiers(request: AuthedRequest, pk: int, child_pk: int) -> HttpRes
     if not can_reveal_identifiers(request.user, child):
         return render(request, "403.html", status=403)
     try:
-        identifiers = services.identifiers_reveal(
-            actor=request.user, ip=client_ip(request), child=child
-        )
+        identifiers = services.identifiers_reveal(**acting(request), child=child)
     except ApplicationError as error:
         messages.error(request, error.message)
         return redirect("home:audit-detail", pk=audit.pk)

@@ -20,7 +20,6 @@ import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from django.apps import apps
 from django.db import transaction
 from django.db.models import F
 
@@ -30,6 +29,7 @@ from maqa.core.errors import ApplicationError
 from maqa.core.models import AuditEvent
 from maqa.core.services import audit_record
 from maqa.findings.models import Finding, LearningTheme, Theme
+from maqa.importers.models import ImportedDocument
 
 REQUIRED_COLUMNS = ("finding", "polarity", "themes")
 OPTIONAL_COLUMNS = ("subthemes",)
@@ -428,10 +428,6 @@ def _names_resource(key: str, name: str) -> bool:
 
 def _resource_names(partnership_id: int) -> dict[str, str]:
     """The resources the partnership's imported briefings link to (normalised -> as written)."""
-    if not apps.is_installed("maqa.importers"):
-        return {}
-    from maqa.importers.models import ImportedDocument
-
     names: dict[str, str] = {}
     records = ImportedDocument.objects.filter(
         partnership_id=partnership_id, audit__isnull=False

@@ -17,7 +17,7 @@ from django.views.decorators.http import require_POST
 
 from maqa.accounts.access import access_in_partnership, require_partnership_admin
 from maqa.core.errors import ApplicationError
-from maqa.core.http import AuthedRequest, client_ip
+from maqa.core.http import AuthedRequest, acting
 from maqa.findings.models import Finding
 from maqa.findings.suggestions import method_line
 from maqa.importers.forms import ReviewForm, UploadForm
@@ -76,8 +76,7 @@ def import_upload(request: AuthedRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         try:
             batch = batch_upload(
-                actor=request.user,
-                ip=client_ip(request),
+                **acting(request),
                 partnership=request.user.partnership,
                 files=form.cleaned_data["documents"],
             )
@@ -164,8 +163,7 @@ def document_review(request: AuthedRequest, pk: int) -> HttpResponse:
         else:
             record.pop("accepted_themes", None)
         outcome = briefing_import(
-            actor=request.user,
-            ip=client_ip(request),
+            **acting(request),
             partnership=request.user.partnership,
             filename=document.filename,
             data=bytes(document.content),
@@ -254,7 +252,7 @@ def _with_theme(
 def document_skip(request: AuthedRequest, pk: int) -> HttpResponse:
     document = access_in_partnership(request.user, ImportedDocument, pk)
     try:
-        documents.document_skip(actor=request.user, ip=client_ip(request), document=document)
+        documents.document_skip(**acting(request), document=document)
     except ApplicationError as error:
         messages.error(request, error.message)
     else:

@@ -16,9 +16,12 @@ from maqa.audits import crypto
 from maqa.audits.identifiers import name_patterns
 from maqa.audits.models import Audit
 from maqa.audits.services import STALE_AUDIT
+from maqa.briefings.selectors import briefing_free_text
 from maqa.core.errors import ApplicationError
 from maqa.core.models import AuditEvent
 from maqa.core.services import audit_record
+from maqa.findings.selectors import findings_free_text
+from maqa.panel.selectors import panel_free_text
 from maqa.returns.models import Return, ReturnRevision
 
 
@@ -63,22 +66,16 @@ def _concern_texts(audit: Audit) -> list[tuple[str, str]]:
 
 
 def _finding_texts(audit: Audit) -> list[tuple[str, str]]:
-    # Imported here: maqa.findings depends on maqa.audits, not the other way round.
-    from maqa.findings.selectors import findings_free_text
 
     return findings_free_text(audit)
 
 
 def _panel_texts(audit: Audit) -> list[tuple[str, str]]:
-    # Imported here: maqa.findings depends on maqa.audits, not the other way round.
-    from maqa.panel.services import panel_free_text
 
     return panel_free_text(audit)
 
 
 def _briefing_texts(audit: Audit) -> list[tuple[str, str]]:
-    # Imported here: maqa.findings depends on maqa.audits, not the other way round.
-    from maqa.briefings.selectors import briefing_free_text
 
     return briefing_free_text(audit)
 

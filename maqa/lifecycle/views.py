@@ -22,7 +22,7 @@ from maqa.briefings.selectors import (
     render_fragment,
 )
 from maqa.core.errors import ApplicationError
-from maqa.core.http import AuthedRequest, client_ip
+from maqa.core.http import AuthedRequest, acting
 from maqa.lifecycle import publication, services
 from maqa.lifecycle.closing import IdentifiersInFreeText
 from maqa.lifecycle.forms import ConfirmForm, PublishForm
@@ -39,8 +39,7 @@ def audit_move_on(request: AuthedRequest, pk: int) -> HttpResponse:
         return redirect("home:audit-detail", pk=audit.pk)
     try:
         services.audit_move_on(
-            actor=request.user,
-            ip=client_ip(request),
+            **acting(request),
             audit=audit,
             version=form.cleaned_data["version"],
         )
@@ -68,11 +67,11 @@ def audit_move_back(request: AuthedRequest, pk: int) -> HttpResponse:
     if request.method == "POST" and refused is None and form.is_valid():
         try:
             services.audit_move_back(
-                actor=request.user, ip=client_ip(request), audit=audit,
+                **acting(request), audit=audit,
                 reason=form.cleaned_data["reason"], version=form.cleaned_data["version"],
             )  # fmt: skip
         except ApplicationError as error:
-            form.add_error(error.field if error.field in form.fields else None, error.message)
+            form.add_application_error(error)
         else:
             messages.success(request, f"The audit is now: {audit.get_state_display()}.")
             return redirect("home:audit-detail", pk=audit.pk)
@@ -97,8 +96,7 @@ def briefing_publish(request: AuthedRequest, pk: int) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         try:
             publication.publication_request(
-                actor=request.user,
-                ip=client_ip(request),
+                **acting(request),
                 audit=audit,
                 change_note=form.note,
             )
@@ -106,7 +104,7 @@ def briefing_publish(request: AuthedRequest, pk: int) -> HttpResponse:
             hits = error.hits
             form.add_error(None, error.message)
         except ApplicationError as error:
-            form.add_error(error.field if error.field in form.fields else None, error.message)
+            form.add_application_error(error)
         else:
             messages.success(
                 request,
@@ -141,8 +139,7 @@ def briefing_confirm(request: AuthedRequest, pk: int) -> HttpResponse:
                     "A newer request has replaced the one you read: read the briefing again."
                 )
             version = publication.publication_confirm(
-                actor=request.user,
-                ip=client_ip(request),
+                **acting(request),
                 request=pending,
                 checklist=form.ticked(),
             )

@@ -6,6 +6,7 @@ from django import forms
 
 from maqa.accounts.models import Role
 from maqa.core.forms import GovukForm, GovukModelForm
+from maqa.core.models import AuditEvent
 from maqa.organisations.models import Organisation, Resource
 
 
@@ -93,8 +94,6 @@ class RolesForm(GovukForm):
 
 
 class AuditTrailFilterForm(GovukForm):
-    from maqa.core.models import AuditEvent
-
     action = forms.ChoiceField(
         label="What happened",
         required=False,

@@ -19,7 +19,7 @@ from maqa.accounts import services as account_services
 from maqa.accounts.access import access_in_partnership, require_partnership_admin
 from maqa.accounts.models import Membership, User
 from maqa.core.errors import ApplicationError
-from maqa.core.http import AuthedRequest, client_ip
+from maqa.core.http import AuthedRequest, acting
 from maqa.core.selectors import audit_trail_for
 from maqa.organisations import services
 from maqa.organisations.forms import (
@@ -68,11 +68,10 @@ def organisation_edit(request: AuthedRequest, pk: int | None = None) -> HttpResp
         data = {k: v for k, v in form.cleaned_data.items() if k != "version"}
         try:
             if organisation is None:
-                services.organisation_create(actor=request.user, ip=client_ip(request), data=data)
+                services.organisation_create(**acting(request), data=data)
             else:
                 services.organisation_update(
-                    actor=request.user,
-                    ip=client_ip(request),
+                    **acting(request),
                     organisation=organisation,
                     data=data,
                     version=form.cleaned_data["version"] or 0,
@@ -114,14 +113,13 @@ def person_invite(request: AuthedRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         try:
             user, _link = account_services.user_invite(
-                actor=request.user,
-                ip=client_ip(request),
+                **acting(request),
                 email=form.cleaned_data["email"],
                 full_name=form.cleaned_data["full_name"],
                 roles=parse_roles(form.cleaned_data["roles"]),
             )
         except ApplicationError as error:
-            form.add_error(error.field if error.field in form.fields else None, error.message)
+            form.add_application_error(error)
         else:
             messages.success(request, f"Invitation sent to {user.email}.")
             return redirect("organisations:person-list")
@@ -149,8 +147,7 @@ def person_detail(request: AuthedRequest, pk: int) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         try:
             account_services.user_set_roles(
-                actor=request.user,
-                ip=client_ip(request),
+                **acting(request),
                 user=person,
                 roles=parse_roles(form.cleaned_data["roles"]),
                 version=form.cleaned_data["version"],
@@ -168,7 +165,7 @@ def person_detail(request: AuthedRequest, pk: int) -> HttpResponse:
 def person_deactivate(request: AuthedRequest, pk: int) -> HttpResponse:
     person: User = access_in_partnership(request.user, User, pk)
     try:
-        account_services.user_deactivate(actor=request.user, ip=client_ip(request), user=person)
+        account_services.user_deactivate(**acting(request), user=person)
     except ApplicationError as error:
         messages.error(request, error.message)
     else:
@@ -180,7 +177,7 @@ def person_deactivate(request: AuthedRequest, pk: int) -> HttpResponse:
 @require_POST
 def person_reactivate(request: AuthedRequest, pk: int) -> HttpResponse:
     person: User = access_in_partnership(request.user, User, pk)
-    account_services.user_reactivate(actor=request.user, ip=client_ip(request), user=person)
+    account_services.user_reactivate(**acting(request), user=person)
     messages.success(request, f"{person.full_name} can sign in again.")
     return redirect("organisations:person-detail", pk=person.pk)
 
@@ -203,11 +200,10 @@ def resource_edit(request: AuthedRequest, pk: int | None = None) -> HttpResponse
         data["themes"] = form.cleaned_data["themes_text"]
         try:
             if resource is None:
-                services.resource_create(actor=request.user, ip=client_ip(request), data=data)
+                services.resource_create(**acting(request), data=data)
             else:
                 services.resource_update(
-                    actor=request.user,
-                    ip=client_ip(request),
+                    **acting(request),
                     resource=resource,
                     data=data,
                     version=form.cleaned_data["version"] or 0,
@@ -255,15 +251,13 @@ def partnership_settings(request: AuthedRequest) -> HttpResponse:
         remove = form.cleaned_data.get("remove")
         try:
             if remove:
-                services.partnership_logo_set(actor=request.user, ip=client_ip(request), data=None)
+                services.partnership_logo_set(**acting(request), data=None)
             elif upload:
-                services.partnership_logo_set(
-                    actor=request.user, ip=client_ip(request), data=upload.read()
-                )
+                services.partnership_logo_set(**acting(request), data=upload.read())
             else:
                 raise ApplicationError("Choose a logo file, or tick Remove the logo.", field="logo")
         except ApplicationError as error:
-            form.add_error(error.field if error.field in form.fields else None, error.message)
+            form.add_application_error(error)
         else:
             messages.success(request, "Saved the partnership's logo.")
             return redirect("organisations:partnership")

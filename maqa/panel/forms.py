@@ -8,10 +8,12 @@ from typing import Any
 from django import forms
 
 from maqa.accounts.models import User
+from maqa.core.errors import MAX_REASON
 from maqa.core.forms import GovukForm
 from maqa.organisations.models import Organisation
 from maqa.panel.models import PanelAttendance, PanelGrade, PanelNote
-from maqa.panel.services import MAX_REASON, MAX_TEXT, NOT_AGREED
+from maqa.panel.selectors import NOT_AGREED
+from maqa.panel.services import MAX_TEXT
 
 RELOAD_TEXT = "Reload the page and try again: the form was sent without its version."
 NO_NAMES = "Use children's references (Child A), never names, dates of birth or case numbers."
@@ -93,7 +95,7 @@ class PanelNoteForm(_Versioned):
         return cls(data, initial=initial, label=label)
 
 
-class PersonChoiceField(forms.ModelChoiceField):
+class PersonChoiceField(forms.ModelChoiceField[User]):
     def label_from_instance(self, obj: Any) -> str:
         return str(obj.full_name or obj.email)
 

@@ -22,10 +22,28 @@ from maqa.accounts.access import is_partnership_admin
 from maqa.audits.access import access_audit_admin
 from maqa.audits.models import Audit, Case
 from maqa.core.errors import ApplicationError
-from maqa.core.http import AuthedRequest, client_ip
-from maqa.panel import services
+from maqa.core.http import AuthedRequest, acting
+from maqa.panel import selectors, services
+from maqa.panel.access import (
+    access_audit_panel,
+    access_audit_return,
+    access_panel_child,
+    can_edit_panel,
+    why_not_editable,
+)
 from maqa.panel.forms import AttendanceForm, PanelGradeForm, PanelNoteForm, ReasonForm
 from maqa.panel.models import PanelGrade
+from maqa.panel.selectors import (
+    DomainSheet,
+    attendance_organisations,
+    attendance_people,
+    domain_of,
+    grade_shown,
+    panel_attendance_rows,
+    panel_child_sheet,
+    panel_overview,
+    scale_of,
+)
 from maqa.returns import services as return_services
 
 GRADE_FRAGMENT = "panel/panel_grade_form.html"
@@ -41,8 +59,8 @@ def _no_store(response: HttpResponse) -> HttpResponse:
 
 
 def _require_editable(request: AuthedRequest, audit: Audit) -> None:
-    if not services.can_edit_panel(request.user, audit):
-        raise PermissionDenied(services.why_not_editable(audit))
+    if not can_edit_panel(request.user, audit):
+        raise PermissionDenied(why_not_editable(audit))
 
 
 def _rebound(data: QueryDict, version_field: str, version: int) -> QueryDict:
@@ -89,11 +107,11 @@ def _overview_page(
     refused: bool = False,
     status: int = 200,
 ) -> HttpResponse:
-    overview = services.panel_overview(audit=audit)
-    editable = services.can_edit_panel(request.user, audit)
+    overview = panel_overview(audit=audit)
+    editable = can_edit_panel(request.user, audit)
     if editable and note_form is None:
         note_form = PanelNoteForm.for_note(overview.note, label="Notes for the whole panel")
-    services.panel_view_record(actor=request.user, ip=client_ip(request), audit=audit, page="panel")
+    services.panel_view_record(**acting(request), audit=audit, page="panel")
     return _no_store(render(request, "panel/panel_overview.html", {
         "audit": audit, "overview": overview, "editable": editable, "note_form": note_form,
         "refused": refused, "is_admin": is_partnership_admin(request.user),
@@ -103,21 +121,21 @@ def _overview_page(
 
 @login_required
 def panel(request: AuthedRequest, pk: int) -> HttpResponse:
-    return _overview_page(request, services.access_audit_panel(request.user, pk))
+    return _overview_page(request, access_audit_panel(request.user, pk))
 
 
 @login_required
 @require_POST
 def panel_note(request: AuthedRequest, pk: int) -> HttpResponse:
     """The notes for the whole panel."""
-    audit = services.access_audit_panel(request.user, pk)
+    audit = access_audit_panel(request.user, pk)
     _require_editable(request, audit)
     label = "Notes for the whole panel"
     form = PanelNoteForm(request.POST, label=label)
     if form.is_valid():
         try:
             services.panel_note_save(
-                actor=request.user, ip=client_ip(request), audit=audit, child=None,
+                **acting(request), audit=audit, child=None,
                 text=form.cleaned_data["text"], version=form.cleaned_data["version"],
             )  # fmt: skip
         except services.StalePanelSave as stale:
@@ -126,7 +144,7 @@ def panel_note(request: AuthedRequest, pk: int) -> HttpResponse:
             _refuse(form, "text", stale.message)
             return _overview_page(request, audit, note_form=form, refused=True, status=409)
         except ApplicationError as error:
-            form.add_error(error.field if error.field in form.fields else None, error.message)
+            form.add_application_error(error)
         else:
             messages.success(request, "Saved the notes for the whole panel.")
             return redirect(reverse("panel:panel", args=[audit.pk]) + "#notes")
@@ -146,8 +164,8 @@ def _child_page(
     refused: bool = False,
     status: int = 200,
 ) -> HttpResponse:
-    sheet = services.panel_child_sheet(audit=audit, child=child)
-    editable = services.can_edit_panel(request.user, audit)
+    sheet = panel_child_sheet(audit=audit, child=child)
+    editable = can_edit_panel(request.user, audit)
     problems: list[tuple[str, str]] = []
     if editable:
         for domain in sheet.domains:
@@ -162,9 +180,7 @@ def _child_page(
             note_form = PanelNoteForm.for_note(sheet.note, label=f"Notes about {child.reference}")
         else:
             problems += _problems(note_form, "notes")
-    services.panel_view_record(
-        actor=request.user, ip=client_ip(request), audit=audit, child=child, page="panel child"
-    )
+    services.panel_view_record(**acting(request), audit=audit, child=child, page="panel child")
     return _no_store(render(request, "panel/panel_child.html", {
         "audit": audit, "child": child, "sheet": sheet, "editable": editable,
         "note_form": note_form, "note_refused": refused and grade_form is None,
@@ -175,8 +191,8 @@ def _child_page(
 
 @login_required
 def panel_child(request: AuthedRequest, pk: int, child_pk: int) -> HttpResponse:
-    audit = services.access_audit_panel(request.user, pk)
-    return _child_page(request, audit, services.access_panel_child(audit, child_pk))
+    audit = access_audit_panel(request.user, pk)
+    return _child_page(request, audit, access_panel_child(audit, child_pk))
 
 
 def _grade_fragment(
@@ -191,8 +207,8 @@ def _grade_fragment(
     """The domain's form alone, for htmx, with the message for the page's status region."""
     key, title = form.domain["key"], form.domain["title"]
     saved = PanelGrade.objects.select_related("updated_by").filter(child=child, domain=key).first()
-    shown = services.grade_shown(saved.grade if saved else "", services.scale_of(audit))
-    domain = services.DomainSheet(
+    shown = grade_shown(saved.grade if saved else "", scale_of(audit))
+    domain = DomainSheet(
         key=key, title=title, rows=[], agreed=saved, agreed_shown=shown, form=form,
         refused=refused, saved=status == 200,
     )  # fmt: skip
@@ -214,20 +230,20 @@ def _grade_fragment(
 def panel_grade(request: AuthedRequest, pk: int, child_pk: int, domain: str) -> HttpResponse:
     """Save the panel's agreed grade for one domain of one child: the page again (at the
     domain), or for htmx the domain's form alone."""
-    audit = services.access_audit_panel(request.user, pk)
-    child = services.access_panel_child(audit, child_pk)
-    spec, grades = services.domain_of(audit, domain), services.scale_of(audit)
+    audit = access_audit_panel(request.user, pk)
+    child = access_panel_child(audit, child_pk)
+    spec, grades = domain_of(audit, domain), scale_of(audit)
     htmx = _is_htmx(request)
     if not htmx:
         _require_editable(request, audit)
     form = PanelGradeForm(request.POST, domain=spec, grades=grades)
     refused, status = False, 400 if htmx else 200
-    if not services.can_edit_panel(request.user, audit):
-        form, status = _refuse(form, None, services.why_not_editable(audit)), 409
+    if not can_edit_panel(request.user, audit):
+        form, status = _refuse(form, None, why_not_editable(audit)), 409
     elif form.is_valid():
         try:
             saved = services.panel_grade_save(
-                actor=request.user, ip=client_ip(request), audit=audit, child=child,
+                **acting(request), audit=audit, child=child,
                 domain=domain, grade=form.cleaned_data["grade"],
                 rationale=form.cleaned_data["rationale"], version=form.cleaned_data["version"],
             )  # fmt: skip
@@ -236,10 +252,10 @@ def panel_grade(request: AuthedRequest, pk: int, child_pk: int, domain: str) -> 
             form = _refuse(PanelGradeForm(data, domain=spec, grades=grades), "grade", stale.message)
             refused, status = True, 409
         except ApplicationError as error:
-            form.add_error(error.field if error.field in form.fields else None, error.message)
+            form.add_application_error(error)
         else:
             if not htmx:
-                shown = services.grade_shown(saved.grade if saved else "", grades).text
+                shown = grade_shown(saved.grade if saved else "", grades).text
                 messages.success(request, f"Saved the panel's grade for {spec['title']}: {shown}.")
                 return redirect(_child_url(audit, child, f"grade-{domain}"))
             form, status = PanelGradeForm.for_grade(saved, domain=spec, grades=grades), 200
@@ -252,15 +268,15 @@ def panel_grade(request: AuthedRequest, pk: int, child_pk: int, domain: str) -> 
 @require_POST
 def panel_child_note(request: AuthedRequest, pk: int, child_pk: int) -> HttpResponse:
     """The notes about one child."""
-    audit = services.access_audit_panel(request.user, pk)
-    child = services.access_panel_child(audit, child_pk)
+    audit = access_audit_panel(request.user, pk)
+    child = access_panel_child(audit, child_pk)
     _require_editable(request, audit)
     label = f"Notes about {child.reference}"
     form = PanelNoteForm(request.POST, label=label)
     if form.is_valid():
         try:
             services.panel_note_save(
-                actor=request.user, ip=client_ip(request), audit=audit, child=child,
+                **acting(request), audit=audit, child=child,
                 text=form.cleaned_data["text"], version=form.cleaned_data["version"],
             )  # fmt: skip
         except services.StalePanelSave as stale:
@@ -269,7 +285,7 @@ def panel_child_note(request: AuthedRequest, pk: int, child_pk: int) -> HttpResp
             _refuse(form, "text", stale.message)
             return _child_page(request, audit, child, note_form=form, refused=True, status=409)
         except ApplicationError as error:
-            form.add_error(error.field if error.field in form.fields else None, error.message)
+            form.add_application_error(error)
         else:
             messages.success(request, f"Saved the notes about {child.reference}.")
             return redirect(_child_url(audit, child, "notes"))
@@ -281,41 +297,39 @@ def panel_child_note(request: AuthedRequest, pk: int, child_pk: int) -> HttpResp
 
 @login_required
 def panel_grid(request: AuthedRequest, pk: int) -> HttpResponse:
-    audit = services.access_audit_panel(request.user, pk)
-    grid = services.panel_grid(audit=audit)
-    services.panel_view_record(
-        actor=request.user, ip=client_ip(request), audit=audit, page="panel grid"
-    )
+    audit = access_audit_panel(request.user, pk)
+    grid = selectors.panel_grid(audit=audit)
+    services.panel_view_record(**acting(request), audit=audit, page="panel grid")
     return _no_store(render(request, "panel/panel_grid.html", {"audit": audit, "grid": grid}))
 
 
 @login_required
 def panel_attendance(request: AuthedRequest, pk: int) -> HttpResponse:
     """Who attended or sent apologies, and conflicts of interest; the form adds a row."""
-    audit = services.access_audit_panel(request.user, pk)
-    editable = services.can_edit_panel(request.user, audit)
+    audit = access_audit_panel(request.user, pk)
+    editable = can_edit_panel(request.user, audit)
     if request.method == "POST":
         _require_editable(request, audit)
     form = AttendanceForm(
         request.POST or None,
-        people=services.attendance_people(audit),
-        organisations=services.attendance_organisations(audit),
+        people=attendance_people(audit),
+        organisations=attendance_organisations(audit),
     )
     if request.method == "POST" and form.is_valid():
         data: dict[str, Any] = form.cleaned_data
         try:
             row = services.panel_attendance_add(
-                actor=request.user, ip=client_ip(request), audit=audit, person=data["person"],
+                **acting(request), audit=audit, person=data["person"],
                 name=data["name"], organisation=data["organisation"], status=data["status"],
                 conflict_of_interest=data["conflict_of_interest"],
             )  # fmt: skip
         except ApplicationError as error:
-            form.add_error(error.field if error.field in form.fields else None, error.message)
+            form.add_application_error(error)
         else:
             messages.success(request, f"Added {row.name} ({row.get_status_display().lower()}).")
             return redirect("panel:panel-attendance", pk=audit.pk)
     return render(request, "panel/panel_attendance.html", {
-        "audit": audit, "rows": services.panel_attendance_rows(audit=audit),
+        "audit": audit, "rows": panel_attendance_rows(audit=audit),
         "form": form if editable else None, "editable": editable,
     })  # fmt: skip
 
@@ -323,12 +337,10 @@ def panel_attendance(request: AuthedRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def panel_attendance_remove(request: AuthedRequest, pk: int, row_pk: int) -> HttpResponse:
-    audit = services.access_audit_panel(request.user, pk)
+    audit = access_audit_panel(request.user, pk)
     _require_editable(request, audit)
     try:
-        row = services.panel_attendance_remove(
-            actor=request.user, ip=client_ip(request), audit=audit, row_pk=row_pk
-        )
+        row = services.panel_attendance_remove(**acting(request), audit=audit, row_pk=row_pk)
     except ApplicationError as error:
         messages.error(request, error.message)
     else:
@@ -342,7 +354,7 @@ def panel_attendance_remove(request: AuthedRequest, pk: int, row_pk: int) -> Htt
 @login_required
 def return_reopen(request: AuthedRequest, pk: int, return_pk: int) -> HttpResponse:
     audit = access_audit_admin(request.user, pk)
-    ret = services.access_audit_return(audit, return_pk)
+    ret = access_audit_return(audit, return_pk)
     refused = None
     if audit.state not in Audit.State.reopenable():
         refused = "A return can be reopened only while returns are open or at the panel."
@@ -354,11 +366,11 @@ def return_reopen(request: AuthedRequest, pk: int, return_pk: int) -> HttpRespon
     if request.method == "POST" and refused is None and form.is_valid():
         try:
             return_services.return_reopen(
-                actor=request.user, ip=client_ip(request), audit=audit, ret=ret,
+                **acting(request), audit=audit, ret=ret,
                 reason=form.cleaned_data["reason"], version=form.cleaned_data["version"],
             )  # fmt: skip
         except ApplicationError as error:
-            form.add_error(error.field if error.field in form.fields else None, error.message)
+            form.add_application_error(error)
         else:
             messages.success(request, f"Reopened the {ret}: it is sent back to the agency.")
             if audit.state == Audit.State.PANEL:

@@ -18,7 +18,7 @@ from maqa.accounts.access import AnyUser, is_partnership_admin, roles_of
 from maqa.accounts.models import Role
 from maqa.actions.access import actions_visible_to
 from maqa.actions.models import Action
-from maqa.audits.access import PANEL_STATES, VIEWER_STATES, audits_visible_to
+from maqa.audits.access import audits_visible_to
 from maqa.audits.models import Audit
 
 READER_ROLES = frozenset({Role.PARTNERSHIP_ADMIN, Role.PANEL_MEMBER, Role.VIEWER})
@@ -61,16 +61,16 @@ def findings_audits(user: AnyUser) -> QuerySet[Audit]:
     otherwise published or closed (imported audits are published) audits they can see."""
     audits = audits_visible_to(user)
     if is_partnership_admin(user):
-        return audits.filter(state__in=PANEL_STATES)
+        return audits.filter(state__in=Audit.State.at_panel())
     if not is_report_reader(user):
         return audits.none()
-    return audits.filter(state__in=VIEWER_STATES)
+    return audits.filter(state__in=Audit.State.published())
 
 
 def grades_audits(user: AnyUser) -> QuerySet[Audit]:
     """Audits whose agreed grades the person may export: an admin's every audit from the panel
     on, a panel member's those whose panel they sit on; imported audits have no grades."""
-    audits = audits_visible_to(user).filter(state__in=PANEL_STATES, imported=False)
+    audits = audits_visible_to(user).filter(state__in=Audit.State.at_panel(), imported=False)
     if is_partnership_admin(user):
         return audits
     if Role.PANEL_MEMBER not in roles_of(user):

@@ -16,7 +16,7 @@ FORMATS = ("csv", "xlsx")
 DATE_CLASS = "govuk-input govuk-input--width-10"
 
 
-class AuditChoice(forms.ModelChoiceField):
+class AuditChoice(forms.ModelChoiceField[Audit]):
     def label_from_instance(self, obj: Audit) -> str:
         return f"{obj.theme} ({obj.panel_date:%B %Y})"
 

@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from maqa.accounts.access import AnyUser, is_partnership_admin
 from maqa.core.exports import csv_response, xlsx_response
-from maqa.core.http import AuthedRequest, client_ip
+from maqa.core.http import AuthedRequest, acting
 from maqa.core.models import AuditEvent
 from maqa.core.services import audit_record
 from maqa.reports import access
@@ -61,8 +61,7 @@ def export(request: AuthedRequest, export: str) -> HttpResponse:
     fmt = form.file_format
     audit_record(
         action=AuditEvent.Action.EXPORTED,
-        actor=request.user,
-        ip=client_ip(request),
+        **acting(request),
         object_type="reports.export",
         object_label=f"{SHEETS[export].lower()} export",
         summary={"export": export, "format": fmt, **filters.summary(), "rows": len(table.rows)},
@@ -84,8 +83,7 @@ def board_report(request: AuthedRequest) -> HttpResponse:
     pdf = board_report_pdf(data)
     audit_record(
         action=AuditEvent.Action.EXPORTED,
-        actor=request.user,
-        ip=client_ip(request),
+        **acting(request),
         object_type="reports.board_report",
         object_label="board report",
         summary={

@@ -17,7 +17,7 @@ from django.utils import timezone
 from maqa.audits.models import Audit, Case
 from maqa.organisations.models import Organisation
 from maqa.returns.models import ReminderSent, Return
-from maqa.returns.reminders import DONE_STATES, due_date_of, due_dates_of
+from maqa.returns.reminders import due_date_of, due_dates_of
 
 
 @dataclass(frozen=True)
@@ -75,7 +75,7 @@ class ChildRow:
 
     @property
     def done(self) -> int:
-        return sum(1 for c in self.cells if c.state in DONE_STATES)
+        return sum(1 for c in self.cells if c.state in Return.State.done())
 
 
 @dataclass
@@ -104,7 +104,7 @@ class Dashboard:
 def cell_for(ret: Return | None, due_date: date, today: date) -> Cell:
     if ret is None:
         return Cell(NOT_INVOLVED, "Not involved")
-    if ret.state not in DONE_STATES and due_date < today:
+    if ret.state not in Return.State.done() and due_date < today:
         state = CELL_STYLES[Return.State(ret.state)].label.lower()
         return Cell(OVERDUE, f"Overdue ({state})", "govuk-tag--red", ret.pk)
     style = CELL_STYLES[Return.State(ret.state)]
@@ -146,7 +146,7 @@ def audit_dashboard(*, audit: Audit, today: date | None = None) -> Dashboard:
             row.cells.append(cell)
             if cell.involved:
                 column.total += 1
-                column.done += cell.state in DONE_STATES
+                column.done += cell.state in Return.State.done()
                 column.overdue += cell.state == OVERDUE
         rows.append(row)
     return Dashboard(audit=audit, today=today, agencies=agencies, rows=rows)
@@ -205,7 +205,7 @@ def returns_progress(
     for ret in rows:
         item = progress.setdefault(ret.audit_id, Progress(ret.audit))
         item.total += 1
-        if ret.state in DONE_STATES:
+        if ret.state in Return.State.done():
             item.done += 1
             continue
         due = due_date_of(ret, extensions)

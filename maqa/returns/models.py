@@ -33,6 +33,11 @@ class Return(models.Model):
         SENT_BACK = "sent_back", "Sent back"
         NOT_KNOWN = "not_known", "Not known to this agency"
 
+        @classmethod
+        def done(cls) -> frozenset[str]:
+            """Nothing more is asked of the agency: submitted, or not known to it."""
+            return frozenset({cls.SUBMITTED, cls.NOT_KNOWN})
+
     audit = models.ForeignKey("audits.Audit", on_delete=models.CASCADE, related_name="returns")
     child = models.ForeignKey("audits.Case", on_delete=models.CASCADE, related_name="returns")
     organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="returns")

@@ -35,7 +35,6 @@ logger = logging.getLogger(__name__)
 
 DEFAULT_DAYS_BEFORE = 3
 MY_RETURNS_URL = "returns:return-list"
-DONE_STATES = (Return.State.SUBMITTED, Return.State.NOT_KNOWN)
 REMINDERS_OBJECT = "returns.reminders"
 
 
@@ -119,7 +118,7 @@ def reminders_send(
 def _plan(run: ReminderRun) -> list[Planned]:
     returns = list(
         Return.objects.filter(audit__state=Audit.State.RETURNS_OPEN)
-        .exclude(state__in=DONE_STATES)
+        .exclude(state__in=Return.State.done())
         .select_related("audit__partnership", "organisation")
         .order_by("audit_id", "organisation_id", "pk")
     )
@@ -289,7 +288,7 @@ def returns_chase(
     with transaction.atomic():
         outstanding = list(
             Return.objects.filter(audit=audit, organisation=organisation).exclude(
-                state__in=DONE_STATES
+                state__in=Return.State.done()
             )
         )
         if not outstanding:

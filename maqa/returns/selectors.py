@@ -18,7 +18,6 @@ from maqa.tools.definition import YES_NO_NA, questions_of
 # Questions that must be answered before a return is submitted; the others may stay empty.
 REQUIRED_KINDS = ("grade", "yes_no_na")
 NO_ANSWER = "No answer"
-DONE_STATES = (Return.State.SUBMITTED, Return.State.NOT_KNOWN)
 
 
 def return_due_date(ret: Return) -> datetime.date:
@@ -34,7 +33,7 @@ def return_due_date(ret: Return) -> datetime.date:
 def is_overdue(ret: Return, due_date: datetime.date) -> bool:
     return (
         ret.audit.state == Audit.State.RETURNS_OPEN
-        and ret.state not in DONE_STATES
+        and ret.state not in Return.State.done()
         and due_date < timezone.localdate()
     )
 
@@ -211,7 +210,7 @@ class AuditRow:
 
 
 def audit_rows_for(*, user: User) -> list[AuditRow]:
-    done = Q(returns__state__in=[Return.State.SUBMITTED, Return.State.NOT_KNOWN])
+    done = Q(returns__state__in=Return.State.done())
     audits = (
         audits_visible_to(user)
         .annotate(

@@ -17,7 +17,7 @@ from maqa.accounts.access import AnyUser, is_partnership_admin
 from maqa.audits.access import access_audit_admin
 from maqa.audits.models import Audit
 from maqa.core.errors import ApplicationError
-from maqa.core.http import AuthedRequest, client_ip
+from maqa.core.http import AuthedRequest, acting, client_ip
 from maqa.returns import services
 from maqa.returns.access import access_return, can_edit_return
 from maqa.returns.forms import (
@@ -144,8 +144,7 @@ def return_save(request: AuthedRequest, pk: int) -> HttpResponse:
         return _return_page(request, ret, form=form)
     try:
         services.return_save(
-            actor=request.user,
-            ip=client_ip(request),
+            **acting(request),
             ret=ret,
             answers=form.answers(),
             free_text=form.free_text(),
@@ -164,7 +163,7 @@ def return_save(request: AuthedRequest, pk: int) -> HttpResponse:
     except ApplicationError as error:
         if as_json:
             return JsonResponse({"error": error.message, "field": error.field}, status=400)
-        form.add_error(error.field if error.field in form.fields else None, error.message)
+        form.add_application_error(error)
         return _return_page(request, ret, form=form)
     if as_json:
         return JsonResponse(
@@ -191,8 +190,7 @@ def return_submit(request: AuthedRequest, pk: int) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         try:
             services.return_submit(
-                actor=request.user,
-                ip=client_ip(request),
+                **acting(request),
                 ret=ret,
                 password=form.cleaned_data["password"],
                 version=form.cleaned_data["version"],
@@ -200,11 +198,11 @@ def return_submit(request: AuthedRequest, pk: int) -> HttpResponse:
         except services.StaleReturn as error:
             stale = error
         except ApplicationError as error:
-            form.add_error(error.field if error.field in form.fields else None, error.message)
+            form.add_application_error(error)
         else:
             messages.success(request, f"You submitted the {ret}.")
             return redirect("returns:return-detail", pk=ret.pk)
-    services.return_view_record(actor=request.user, ip=client_ip(request), ret=ret, page="submit")
+    services.return_view_record(**acting(request), ret=ret, page="submit")
     response = render(
         request,
         "returns/return_submit.html",
@@ -233,8 +231,7 @@ def return_not_known(request: AuthedRequest, pk: int) -> HttpResponse:
     if form.is_valid():
         try:
             services.return_not_known(
-                actor=request.user,
-                ip=client_ip(request),
+                **acting(request),
                 ret=ret,
                 version=form.cleaned_data["version"],
             )
@@ -254,13 +251,12 @@ def return_send_back(request: AuthedRequest, pk: int) -> HttpResponse:
     if form.is_valid():
         try:
             services.return_send_back(
-                actor=request.user,
-                ip=client_ip(request),
+                **acting(request),
                 ret=ret,
                 comment=form.cleaned_data["comment"],
             )
         except ApplicationError as error:
-            form.add_error("comment" if error.field == "comment" else None, error.message)
+            form.add_application_error(error)
         else:
             messages.success(request, f"Sent the {ret} back for changes.")
             return redirect("returns:return-detail", pk=ret.pk)
@@ -274,13 +270,12 @@ def return_reassign(request: AuthedRequest, pk: int) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         try:
             services.return_reassign(
-                actor=request.user,
-                ip=client_ip(request),
+                **acting(request),
                 ret=ret,
                 assignee=form.cleaned_data["assignee"],
             )
         except ApplicationError as error:
-            form.add_error("assignee" if error.field == "assignee" else None, error.message)
+            form.add_application_error(error)
         else:
             messages.success(request, f"The {ret} is now assigned to {ret.assignee}.")
             return redirect("returns:return-detail", pk=ret.pk)
@@ -308,15 +303,14 @@ def deadline_extend(request: AuthedRequest, audit_pk: int, org_pk: int) -> HttpR
     if request.method == "POST" and form.is_valid():
         try:
             deadline = services.deadline_extend(
-                actor=request.user,
-                ip=client_ip(request),
+                **acting(request),
                 audit=audit,
                 organisation=organisation,
                 due_date=form.cleaned_data["due_date"],
                 reason=form.cleaned_data["reason"],
             )
         except ApplicationError as error:
-            form.add_error(error.field if error.field in form.fields else None, error.message)
+            form.add_application_error(error)
         else:
             messages.success(
                 request, f"{organisation.name}'s returns are now due on {_day(deadline)}."

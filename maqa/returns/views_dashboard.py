@@ -13,7 +13,7 @@ from maqa.audits.access import access_audit_admin
 from maqa.audits.models import Audit
 from maqa.core.errors import ApplicationError
 from maqa.core.exports import csv_response
-from maqa.core.http import AuthedRequest, client_ip
+from maqa.core.http import AuthedRequest, acting
 from maqa.core.models import AuditEvent
 from maqa.core.services import audit_record
 from maqa.returns.dashboard import audit_dashboard, dashboard_csv_rows
@@ -39,8 +39,7 @@ def dashboard_csv(request: AuthedRequest, pk: int) -> HttpResponse:
     board = audit_dashboard(audit=audit)
     audit_record(
         action=AuditEvent.Action.EXPORTED,
-        actor=request.user,
-        ip=client_ip(request),
+        **acting(request),
         obj=audit,
         summary={"export": "completion dashboard", "format": "csv", "children": len(board.rows)},
     )
@@ -64,9 +63,7 @@ def dashboard_chase(request: AuthedRequest, pk: int) -> HttpResponse:
         messages.error(request, "Choose an agency taking part in this audit to chase.")
         return redirect("returns:dashboard", pk=audit.pk)
     try:
-        result = returns_chase(
-            actor=request.user, ip=client_ip(request), audit=audit, organisation=agency
-        )
+        result = returns_chase(**acting(request), audit=audit, organisation=agency)
     except ApplicationError as error:
         messages.error(request, error.message)
     else:

@@ -239,7 +239,7 @@ def _documents(where: str, params: Sequence[Any], keys: Sequence[tuple[str, int]
             f"FROM search_searchdocument d WHERE ({where}) AND ({' OR '.join(parts)})",
             [*params, *key_params],
         )
-        return cursor.fetchall()
+        return list(cursor.fetchall())
 
 
 def _texts(doc_ids: Sequence[int]) -> dict[int, str]:

@@ -10,7 +10,7 @@ from django.http import HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_safe
 
-from maqa.core.http import AuthedRequest, client_ip
+from maqa.core.http import AuthedRequest, acting
 from maqa.search.forms import SearchForm
 from maqa.search.selectors import search_mode
 from maqa.search.services import search_run
@@ -27,7 +27,7 @@ def search_page(request: AuthedRequest) -> HttpResponse:
     if request.GET and form.is_valid() and (form.cleaned_data.get("q") or "").strip():
         page = form.page_number
         results = search_run(
-            actor=request.user, ip=client_ip(request), limit=PER_PAGE,
+            **acting(request), limit=PER_PAGE,
             offset=(page - 1) * PER_PAGE, **form.search_kwargs(),
         )  # fmt: skip
         query = request.GET.copy()

@@ -23,7 +23,6 @@ from django.db.models import Q
 from maqa.accounts.access import is_partnership_admin, roles_of
 from maqa.accounts.models import Role, User
 from maqa.actions.access import actions_visible_to
-from maqa.audits.access import PANEL_STATES
 from maqa.audits.models import Audit
 from maqa.findings.models import Theme
 from maqa.organisations.models import Resource
@@ -72,7 +71,7 @@ def audit_sets(user: User, filters: Filters | None = None) -> AuditSets:
     findings: list[int] = []
     briefings: list[int] = []
     for pk, state in audits.order_by().values_list("pk", "state"):
-        at_panel = state in PANEL_STATES
+        at_panel = state in Audit.State.at_panel()
         published = state in VERSION_STATES
         if (admin and at_panel) or (panel and at_panel and pk in sits_on) or (viewer and published):
             findings.append(pk)

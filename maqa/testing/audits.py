@@ -10,6 +10,7 @@ import datetime
 from maqa.audits import crypto
 from maqa.audits.models import Audit, Case, PlanType, Sex
 from maqa.audits.services import DEFAULT_AIM, audit_create
+from maqa.briefings.models import BriefingVersion
 from maqa.lifecycle.services import audit_move_on
 from maqa.organisations.models import Organisation
 from maqa.testing.personas import Personas
@@ -88,8 +89,6 @@ def _stand_in_briefing(audit: Audit, personas: Personas) -> None:
     """A published briefing version, written directly: only one moves an audit to published.
     (Tests of publishing itself go through maqa.briefings.publication.)"""
     from django.utils import timezone
-
-    from maqa.briefings.models import BriefingVersion
 
     BriefingVersion.objects.create(
         audit=audit, number=1, record={"title": audit.theme, "theme": audit.theme}, html="",

@@ -78,7 +78,7 @@ class _ToolLoader(yaml.SafeLoader):
                 None,
                 None,
                 "anchors and aliases (& and *) are not allowed",
-                self.peek_event().start_mark,
+                self.peek_event().start_mark,  # type: ignore[no-untyped-call]
             )
         return super().compose_node(parent, index)
 

@@ -12,7 +12,7 @@ from django.shortcuts import redirect, render
 
 from maqa.accounts.access import access_in_partnership
 from maqa.core.errors import ApplicationError
-from maqa.core.http import AuthedRequest, client_ip
+from maqa.core.http import AuthedRequest, acting
 from maqa.organisations.views import admin_only
 from maqa.tools import services
 from maqa.tools.definition import ToolProblems, definition_to_yaml, described
@@ -92,13 +92,12 @@ def tool_copy(request: AuthedRequest, pk: int) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         try:
             copy = services.tool_copy(
-                actor=request.user,
-                ip=client_ip(request),
+                **acting(request),
                 version=latest,
                 name=form.cleaned_data["name"],
             )
         except ApplicationError as error:
-            form.add_error(error.field if error.field in form.fields else None, error.message)
+            form.add_application_error(error)
         else:
             messages.success(request, f"Copied {latest} as {copy.name}. You can now edit it.")
             return redirect("tools:tool-detail", pk=copy.pk)
@@ -118,8 +117,7 @@ def tool_edit(request: AuthedRequest, pk: int) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         try:
             version = services.tool_save_version(
-                actor=request.user,
-                ip=client_ip(request),
+                **acting(request),
                 tool=tool,
                 text=form.cleaned_data["definition"],
                 based_on=form.cleaned_data["based_on"],

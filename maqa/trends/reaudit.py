@@ -13,14 +13,16 @@ from django.http import Http404
 
 from maqa.accounts.access import AnyUser, is_partnership_admin, roles_of
 from maqa.accounts.models import Role
-from maqa.audits.access import PANEL_STATES, VIEWER_STATES, access_audit
+from maqa.audits.access import access_audit
 from maqa.audits.models import Audit
 from maqa.audits.reaudit import GONE, NEW, NONE, RECURRING
+from maqa.findings.models import Finding
+from maqa.panel.models import PanelGrade
 
 
 def _on_panel(user: AnyUser, audit: Audit) -> bool:
     return (
-        audit.state in PANEL_STATES
+        audit.state in Audit.State.at_panel()
         and Role.PANEL_MEMBER in roles_of(user)
         and audit.panel_members.filter(pk=user.pk).exists()
     )
@@ -33,7 +35,7 @@ def can_see_grades(user: AnyUser, audit: Audit) -> bool:
 def can_see_themes(user: AnyUser, audit: Audit) -> bool:
     if can_see_grades(user, audit):
         return True
-    return audit.state in VIEWER_STATES and Role.VIEWER in roles_of(user)
+    return audit.state in Audit.State.published() and Role.VIEWER in roles_of(user)
 
 
 def access_reaudit(user: AnyUser, pk: int) -> Audit:
@@ -92,7 +94,6 @@ def _side(audit: Audit, domain: str, counted: Counter[tuple[str, str]]) -> Grade
 
 
 def _grade_counts(audit: Audit) -> Counter[tuple[str, str]]:
-    from maqa.panel.models import PanelGrade
 
     rows = (
         PanelGrade.objects.filter(audit=audit)
@@ -139,7 +140,6 @@ class ThemeRow:
 
 
 def _theme_counts(audit: Audit) -> dict[tuple[str, str], tuple[str, int]]:
-    from maqa.findings.models import Finding
 
     rows = (
         Finding.themes.through.objects.filter(finding__audit=audit)  # type: ignore[misc]  # values of an annotation

@@ -47,8 +47,6 @@ from maqa.trends.grades import self_vs_panel_from as self_vs_panel_from
 
 # A theme that was a concern in at least this many audits of the period is called out in words.
 CALLOUT_MIN_AUDITS = 3
-AGREED_STATES = (Audit.State.PUBLISHED, Audit.State.CLOSED)
-DONE_STATES = (Return.State.SUBMITTED, Return.State.NOT_KNOWN)
 OPEN_ACTION_STATES = (
     Action.Status.NOT_STARTED,
     Action.Status.IN_PROGRESS,
@@ -93,7 +91,7 @@ def agreed_audits(
     """The published, closed or imported audits of the period, oldest first (one query)."""
     rows = (
         Audit.objects.filter(partnership=partnership)
-        .filter(Q(state__in=AGREED_STATES) | Q(imported=True))
+        .filter(Q(state__in=Audit.State.published()) | Q(imported=True))
         .filter(_in_period(start, end))
         .order_by("panel_date", "pk")
         .values_list("pk", "theme", "panel_date", "imported", "tool_version_id")
@@ -305,7 +303,7 @@ def returns_timeliness(
         *[When(audit_id=a, then=end_of(d)) for a, d in due_dates.items()],
         output_field=DateTimeField(),
     )
-    done = Q(state__in=DONE_STATES)
+    done = Q(state__in=Return.State.done())
     start_of_today = datetime.combine(today, time.min, tzinfo=zone)
     rows = (
         Return.objects.filter(audit_id__in=list(due_dates))

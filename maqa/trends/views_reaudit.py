@@ -7,7 +7,7 @@ from django.http import HttpResponse
 from django.shortcuts import render
 
 from maqa.accounts.access import is_partnership_admin
-from maqa.core.http import AuthedRequest, client_ip
+from maqa.core.http import AuthedRequest, acting
 from maqa.core.models import AuditEvent
 from maqa.core.services import audit_record
 from maqa.trends.reaudit import access_reaudit, reaudit_comparison
@@ -22,8 +22,7 @@ def audit_reaudit(request: AuthedRequest, pk: int) -> HttpResponse:
         # Grades are about children, case by case: a view of case data.
         audit_record(
             action=AuditEvent.Action.VIEWED,
-            actor=request.user,
-            ip=client_ip(request),
+            **acting(request),
             obj=audit,
             summary={"page": "re-audit comparison", "earlier": audit.reaudit_of_id},
         )

@@ -36,7 +36,7 @@ def column_letter(number: int) -> str:
     """The spreadsheet letter of a column (1 is A); openpyxl loads only when a file is checked."""
     from openpyxl.utils import get_column_letter  # here: it costs start-up time
 
-    return get_column_letter(number)
+    return str(get_column_letter(number))
 
 
 @dataclass

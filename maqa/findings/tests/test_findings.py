@@ -12,6 +12,7 @@ from maqa.core.models import AuditEvent
 from maqa.findings import services
 from maqa.findings.models import Finding, LearningTheme, Theme
 from maqa.findings.selectors import audit_findings, findings_free_text
+from maqa.findings.themes import theme_retire
 from maqa.organisations.models import Resource
 from maqa.returns.models import Return
 from maqa.testing.audits import advance, make_audit
@@ -205,7 +206,7 @@ def test_one_to_three_themes_top_level_or_subthemes_are_accepted(personas, audit
 
 def test_a_retired_theme_is_refused_naming_its_successor(personas, audit):
     old = theme(personas, "recording")
-    services.theme_retire(
+    theme_retire(
         actor=personas.admin,
         ip=None,
         theme=old,

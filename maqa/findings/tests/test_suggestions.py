@@ -13,6 +13,8 @@ from django.test.utils import CaptureQueriesContext
 from maqa.findings import services
 from maqa.findings import suggestions as p
 from maqa.findings.models import Finding, Theme
+from maqa.findings.selectors import theme_fingerprint
+from maqa.findings.themes import theme_retire
 from maqa.suggestions.suggest import resolve_method
 from maqa.testing.audits import make_audit
 
@@ -132,12 +134,12 @@ def test_a_subtheme_counts_for_its_parent(personas, audit):
 def test_a_retired_theme_counts_for_its_successor_and_is_never_offered(personas, audit):
     for text in LEARNT:
         code(personas, audit, text, "identity-inclusion")
-    services.theme_retire(
+    theme_retire(
         actor=personas.admin,
         ip=None,
         theme=theme(personas, "identity-inclusion"),
         successor=theme(personas, "direct-work"),
-        fingerprint=services.theme_fingerprint(theme(personas, "identity-inclusion")),
+        fingerprint=theme_fingerprint(theme(personas, "identity-inclusion")),
     )
 
     result = p.suggestions_for(

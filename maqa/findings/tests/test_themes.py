@@ -9,10 +9,10 @@ from django.test import Client
 
 from maqa.core.errors import ApplicationError
 from maqa.core.models import AuditEvent
-from maqa.findings import services
 from maqa.findings.models import Finding, Theme
 from maqa.findings.selectors import audit_findings, theme_fingerprint, theme_tree
 from maqa.findings.tests.test_findings import add_point
+from maqa.findings.themes import theme_create, theme_retire, theme_update
 from maqa.testing.audits import make_audit
 from maqa.testing.personas import Personas, sign_in
 
@@ -31,7 +31,7 @@ def admin(personas: Personas) -> Client:
 
 
 def retire(personas, t: Theme, successor: Theme | None = None) -> Theme:
-    return services.theme_retire(
+    return theme_retire(
         actor=personas.admin,
         ip=None,
         theme=t,
@@ -126,10 +126,10 @@ def test_the_admin_adds_a_subtheme_under_a_top_level_theme(personas):
 def test_a_subtheme_cannot_be_a_parent_nor_a_retired_theme(personas):
     sub = theme(personas, "child-voice.sibling-visibility")
     with pytest.raises(ApplicationError, match="top-level theme as the parent"):
-        services.theme_create(actor=personas.admin, ip=None, name="Deeper", parent=sub)
+        theme_create(actor=personas.admin, ip=None, name="Deeper", parent=sub)
     old = retire(personas, theme(personas, "recording"))
     with pytest.raises(ApplicationError, match="is retired"):
-        services.theme_create(actor=personas.admin, ip=None, name="Under old", parent=old)
+        theme_create(actor=personas.admin, ip=None, name="Under old", parent=old)
 
 
 def test_a_theme_whose_slug_is_taken_is_refused_even_by_a_retired_one(personas):
@@ -145,11 +145,11 @@ def test_a_theme_whose_slug_is_taken_is_refused_even_by_a_retired_one(personas):
 
 def test_a_name_without_letters_or_numbers_is_refused(personas):
     with pytest.raises(ApplicationError, match="letters or numbers"):
-        services.theme_create(actor=personas.admin, ip=None, name="&&&")
+        theme_create(actor=personas.admin, ip=None, name="&&&")
 
 
 def test_an_added_theme_can_be_offered_for_new_points(personas):
-    added = services.theme_create(actor=personas.admin, ip=None, name="Online harm")
+    added = theme_create(actor=personas.admin, ip=None, name="Online harm")
     audit = make_audit(personas, state="panel")
 
     page = sign_in(Client(), personas.panel).get(f"/audits/{audit.pk}/findings/new/")
@@ -161,7 +161,7 @@ def test_an_added_theme_can_be_offered_for_new_points(personas):
 
 
 def test_an_added_theme_is_renamed_but_its_slug_never_changes(personas):
-    added = services.theme_create(actor=personas.admin, ip=None, name="Onlne harm")
+    added = theme_create(actor=personas.admin, ip=None, name="Onlne harm")
 
     response = admin(personas).post(
         f"/audits/themes/{added.pk}/",
@@ -197,7 +197,7 @@ def test_a_theme_of_the_default_taxonomy_cannot_be_edited(personas):
     assert "cannot be renamed or redefined here" in page
     assert 'name="name"' not in page
     with pytest.raises(ApplicationError, match="default taxonomy cannot be edited"):
-        services.theme_update(
+        theme_update(
             actor=personas.admin,
             ip=None,
             theme=voice,
@@ -208,9 +208,9 @@ def test_a_theme_of_the_default_taxonomy_cannot_be_edited(personas):
 
 
 def test_a_stale_theme_edit_is_refused(personas):
-    added = services.theme_create(actor=personas.admin, ip=None, name="Online harm")
+    added = theme_create(actor=personas.admin, ip=None, name="Online harm")
     seen = theme_fingerprint(added)
-    services.theme_update(
+    theme_update(
         actor=personas.admin,
         ip=None,
         theme=added,
@@ -311,9 +311,9 @@ def test_a_theme_is_retired_once(personas):
 
 
 def test_retiring_from_a_stale_page_is_refused(personas):
-    added = services.theme_create(actor=personas.admin, ip=None, name="Online harm")
+    added = theme_create(actor=personas.admin, ip=None, name="Online harm")
     seen = theme_fingerprint(added)
-    services.theme_update(
+    theme_update(
         actor=personas.admin,
         ip=None,
         theme=added,

@@ -134,7 +134,7 @@ def _count(value: Any) -> int:
         return 0
     if value > 32767:
         raise ApplicationError("The number of children is too large.", field="children")
-    return value
+    return int(value)
 
 
 def record_plan(record: Any) -> Plan:

@@ -18,13 +18,8 @@ from maqa.lifecycle import closing
 from maqa.lifecycle.closing import FREE_TEXT_SOURCES, identifier_scan
 from maqa.organisations.models import Organisation
 from maqa.panel.models import PanelAttendance, PanelGrade, PanelNote
-from maqa.panel.services import (
-    StalePanelSave,
-    panel_attendance_add,
-    panel_child_sheet,
-    panel_free_text,
-    panel_grade_save,
-)
+from maqa.panel.selectors import panel_child_sheet, panel_free_text
+from maqa.panel.services import StalePanelSave, panel_attendance_add, panel_grade_save
 from maqa.returns.models import Return
 from maqa.testing.audits import advance, make_audit, synthetic_name
 from maqa.testing.personas import PERSONA_PASSWORD, Personas, sign_in

@@ -37,7 +37,7 @@ def test_missing_runtime_is_reported_with_the_fix(monkeypatch):
     def find_spec(name, *args, **kwargs):
         return None if name == "onnxruntime" else real(name, *args, **kwargs)
 
-    monkeypatch.setattr(embeddings.importlib.util, "find_spec", find_spec)
+    monkeypatch.setattr(importlib.util, "find_spec", find_spec)
     reason = embeddings.unavailable_reason()
     assert reason is not None
     assert "onnxruntime is not installed" in reason
