@@ -3,7 +3,8 @@
 The public functions live in the modules named after them (so importing the app stays cheap:
 WeasyPrint and python-docx load only with their renderer)::
 
-    from maqa.briefings.record import validate_record, number_words, ordinal_date
+    from maqa.briefings.record import validate_record
+    from maqa.briefings.words import number_words, ordinal_date
     from maqa.briefings.render_html import render_html
     from maqa.briefings.render_pdf import render_pdf
     from maqa.briefings.render_docx import render_docx

@@ -22,17 +22,24 @@ from datetime import date
 from typing import TYPE_CHECKING, Any
 
 from maqa.audits.models import Case
-from maqa.briefings.record import number_words, ordinal_date
+from maqa.briefings.words import (
+    PLAN_TYPES,
+    TITLE_PREFIX,
+    age_words,
+    join_and,
+    number_words,
+    ordinal_date,
+    plan_counts_sentence,
+    plan_phrase,
+)
 from maqa.findings.selectors import audit_findings
 from maqa.returns.models import Return
 
 if TYPE_CHECKING:
     from maqa.audits.models import Audit
 
-TITLE_PREFIX = "Multi Agency Quality Assurance Audit"
 
 # The order plan types and categories are listed in (as maqa.audits.models defines them).
-PLAN_TYPES = ("child_protection", "child_in_need", "early_help", "looked_after")
 CP_CATEGORIES = ("neglect", "emotional_abuse", "physical_abuse", "sexual_abuse")
 
 MALE, FEMALE = "male", "female"
@@ -160,23 +167,11 @@ def gather(audit: Audit) -> AuditData:
 # Words -------------------------------------------------------------------------------------
 
 
-def join_and(items: Sequence[str]) -> str:
-    """A, B and C (no comma before "and", as the briefings write lists)."""
-    if len(items) <= 1:
-        return "".join(items)
-    return ", ".join(items[:-1]) + " and " + items[-1]
-
-
 def age_value(months: int) -> dict[str, Any]:
     """An age as the briefings state it: months under two years, whole years from then on."""
     if months < 24:
         return {"value": months, "unit": "month"}
     return {"value": months // 12, "unit": "year"}
-
-
-def age_words(age: dict[str, Any]) -> str:
-    value, unit = age["value"], age["unit"]
-    return f"{value} {unit}{'' if value == 1 else 's'}"
 
 
 def age_range(children: Sequence[ChildData]) -> tuple[dict[str, Any] | None, dict[str, Any] | None]:
@@ -210,32 +205,9 @@ def children_words(count: int) -> str:
     return f"{number_words(count)} {'child' if count == 1 else 'children'}"
 
 
-_WITH = {"child_protection": "child protection", "child_in_need": "child in need"}
-_OTHER = {"early_help": "involved with Early Help", "looked_after": "looked after"}
-# How the counts per plan read: the first count with its verb, the others after it without.
-_COUNTED = {
-    "child_protection": "on a child protection plan",
-    "child_in_need": "on a child in need plan",
-    "early_help": "involved with Early Help",
-    "looked_after": "looked after",
-}
-
-
 def category_words(value: str) -> str:
     """ "emotional_abuse" -> "emotional abuse" (the record's form of a category)."""
     return value.replace("_", " ").strip().lower()
-
-
-def plan_phrase(plan_types: Sequence[str], cp_categories: Sequence[str]) -> str:
-    """ "with a child protection or child in need plan", "with a child protection plan under the
-    category of neglect", "involved with Early Help"; "" for none."""
-    with_plan = [_WITH[k] for k in PLAN_TYPES if k in plan_types and k in _WITH]
-    parts = [f"with a {' or '.join(with_plan)} plan"] if with_plan else []
-    if with_plan and cp_categories and "child_protection" in plan_types:
-        noun = "category" if len(cp_categories) == 1 else "categories"
-        parts[0] += f" under the {noun} of {join_and([category_words(c) for c in cp_categories])}"
-    parts += [_OTHER[k] for k in PLAN_TYPES if k in plan_types and k in _OTHER]
-    return " or ".join(parts)
 
 
 def sample_sentence(data: AuditData) -> str:
@@ -243,7 +215,7 @@ def sample_sentence(data: AuditData) -> str:
     child protection or child in need plan." (", with ..." for one child)."""
     count = len(data.children)
     categories = [c for c in CP_CATEGORIES if c in data.cp_categories]
-    plans = plan_phrase(plan_types_of(data), categories)
+    plans = plan_phrase(plan_types_of(data), [category_words(c) for c in categories])
     if plans:
         plans = f", each {plans}" if count != 1 else f", {plans}"
     return (
@@ -286,19 +258,6 @@ def sexes_sentence(data: AuditData) -> str:
     return f"The sample has {join_and(parts)}."
 
 
-def plan_counts_sentence(plan_counts: dict[str, int]) -> str:
-    """ "Of these, 5 are on a child protection plan and 4 on a child in need plan." ("" for a
-    sample of one kind of plan: the first sentence has said it)."""
-    counts = [(k, plan_counts[k]) for k in PLAN_TYPES if plan_counts.get(k)]
-    if len(counts) < 2:
-        return ""
-    parts = []
-    for i, (kind, n) in enumerate(counts):
-        verb = f"{'is' if n == 1 else 'are'} " if i == 0 else ""
-        parts.append(f"{n} {verb}{_COUNTED[kind]}")
-    return f"Of these, {join_and(parts)}."
-
-
 def needs_by_frequency(children: Sequence[ChildData]) -> list[str]:
     """Each need once (compared without case), the most frequent first, ties alphabetical;
     spelt as it was first written."""
@@ -329,7 +288,7 @@ def intro_paragraphs(data: AuditData) -> list[str]:
         for s in (
             ages_sentence(data),
             sexes_sentence(data),
-            plan_counts_sentence(plan_counts_of(data)),
+            plan_counts_sentence(plan_counts_of(data), count),
         )
         if s
     )

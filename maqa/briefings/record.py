@@ -17,11 +17,21 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import date
 from typing import Any, TypeGuard
 from urllib.parse import urlsplit
 
-TITLE_PREFIX = "Multi Agency Quality Assurance Audit"
+from maqa.briefings.words import (
+    PLAN_TYPES,
+    TITLE_PREFIX,
+    age_words,
+    join_and,
+    month_year,
+    number_words,
+    ordinal_date,
+    parse_audit_date,
+    plan_counts_sentence,
+    plan_phrase,
+)
 
 WORRIES_HEADING = "What we are worried about?"
 GOOD_PRACTICE_HEADING = "What Good Practice did we see?"
@@ -30,29 +40,16 @@ FOUND_HEADING = "What we found"
 ACTIONS_HEADING = "What needs to happen"
 RESOURCES_HEADING = "Resources"
 
-PLAN_TYPES = ("child_protection", "child_in_need", "early_help", "looked_after")
 CP_CATEGORIES = ("neglect", "emotional abuse", "physical abuse", "sexual abuse")
 AGE_UNITS = ("year", "month")
 LINK_SCHEMES = ("http", "https", "mailto")
 
-# fmt: off
-_NUMBER_WORDS = (
-    "zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten",
-    "eleven", "twelve", "thirteen", "fourteen", "fifteen", "sixteen", "seventeen", "eighteen",
-    "nineteen", "twenty",
-)
-_MONTHS = (
-    "January", "February", "March", "April", "May", "June", "July", "August", "September",
-    "October", "November", "December",
-)
 # fmt: on
 
 # Characters XML 1.0 cannot hold (python-docx and lxml refuse them) and other invisible controls.
 _UNPRINTABLE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ufffe\uffff\ud800-\udfff]")
 _SPACE = re.compile(r"\s+")
 _PARAGRAPH_BREAK = re.compile(r"\n\s*\n")
-_ISO_DAY = re.compile(r"^(\d{4})-(\d{2})-(\d{2})$")
-_ISO_MONTH = re.compile(r"^(\d{4})-(\d{2})$")
 
 
 class InvalidRecord(ValueError):
@@ -64,60 +61,6 @@ class InvalidRecord(ValueError):
 
 
 # Words --------------------------------------------------------------------------------------
-
-
-def number_words(n: int) -> str:
-    """``one`` to ``twenty`` in words (and ``zero``), any other number in digits."""
-    if 0 <= n < len(_NUMBER_WORDS):
-        return _NUMBER_WORDS[n]
-    return str(n)
-
-
-def _ordinal_suffix(day: int) -> str:
-    if 11 <= day % 100 <= 13:
-        return "th"
-    return {1: "st", 2: "nd", 3: "rd"}.get(day % 10, "th")
-
-
-def ordinal_date(value: date | str) -> str:
-    """``14th March 2024``: the way the briefings write the day of an audit.
-
-    Takes a date or an ISO string; a month alone (``2025-09``) gives ``September 2025``.
-    """
-    if isinstance(value, str):
-        parsed = parse_audit_date(value)
-        if parsed is None:
-            raise ValueError(f"not an ISO date: {value!r}")
-        year, month, day = parsed
-        if day is None:
-            return f"{_MONTHS[month - 1]} {year}"
-        value = date(year, month, day)
-    return f"{value.day}{_ordinal_suffix(value.day)} {_MONTHS[value.month - 1]} {value.year}"
-
-
-def month_year(value: date | str) -> str:
-    """``March 2024``, for the line under the title."""
-    if isinstance(value, date):
-        return f"{_MONTHS[value.month - 1]} {value.year}"
-    parsed = parse_audit_date(value)
-    if parsed is None:
-        raise ValueError(f"not an ISO date: {value!r}")
-    return f"{_MONTHS[parsed[1] - 1]} {parsed[0]}"
-
-
-def parse_audit_date(value: str) -> tuple[int, int, int | None] | None:
-    """(year, month, day or None) from ``YYYY-MM-DD`` or ``YYYY-MM``; None if neither or invalid."""
-    if match := _ISO_DAY.match(value):
-        year, month, day = (int(part) for part in match.groups())
-        try:
-            date(year, month, day)
-        except ValueError:
-            return None
-        return year, month, day
-    if match := _ISO_MONTH.match(value):
-        year, month = int(match[1]), int(match[2])
-        return (year, month, None) if 1 <= month <= 12 else None
-    return None
 
 
 def clean_text(value: str) -> str:
@@ -177,7 +120,7 @@ def _check_count(problems: list[str], where: str, value: Any) -> None:
         problems.append(f"{where} must be a whole number of 0 or more, not {value!r}.")
 
 
-def _check_age(problems: list[str], where: str, value: Any) -> None:
+def _checkage_words(problems: list[str], where: str, value: Any) -> None:
     if value is None:
         return
     if not isinstance(value, dict):
@@ -230,7 +173,7 @@ def validate_record(record: Any) -> list[str]:
         for name in ("count", "boys", "girls"):
             _check_count(problems, f"children.{name}", children.get(name))
         for name in ("age_min", "age_max"):
-            _check_age(problems, f"children.{name}", children.get(name))
+            _checkage_words(problems, f"children.{name}", children.get(name))
         plan_types = children.get("plan_types")
         _check_str_list(problems, "children.plan_types", plan_types)
         if isinstance(plan_types, list):
@@ -343,47 +286,14 @@ def _texts(values: Iterable[Any] | None) -> list[str]:
     return [t for t in (clean_text(v) for v in values or () if isinstance(v, str)) if t]
 
 
-def _age(age: Mapping[str, Any]) -> str:
-    value, unit = age["value"], age["unit"]
-    return f"{value} {unit}{'' if value == 1 else 's'}"
+def _plan_phrase_of(children: Mapping[str, Any]) -> str:
+    """The plans of the record's children (their kinds, and the counts' kinds) in words."""
+    kinds = [*(children.get("plan_types") or []), *(children.get("plan_counts") or {})]
+    return plan_phrase(kinds, [c.lower() for c in _texts(children.get("cp_categories"))])
 
 
-def _join_and(items: Sequence[str]) -> str:
-    """A, B and C, as the briefings list the organisations (no comma before "and")."""
-    if len(items) <= 1:
-        return "".join(items)
-    return ", ".join(items[:-1]) + " and " + items[-1]
-
-
-_WITH_PLAN = {"child_protection": "child protection", "child_in_need": "child in need"}
-_OTHER_PLAN = {
-    "early_help": "involved with Early Help",
-    "looked_after": "looked after by the local authority",
-}
-# How the counts per plan read: the first count with its verb, the others after it without.
-_COUNT_PLAN = {
-    "child_protection": ("on a child protection plan", "is", "are"),
-    "child_in_need": ("on a child in need plan", "is", "are"),
-    "early_help": ("involved with Early Help", "is", "are"),
-    "looked_after": ("looked after", "is", "are"),
-}
-
-
-def _plan_phrase(children: Mapping[str, Any]) -> str:
-    """The sample's plans: 'with a child protection or child in need plan', 'involved with Early
-    Help', 'with a child protection plan under the category of neglect'; '' for none."""
-    kinds = [k for k in PLAN_TYPES if k in (children.get("plan_types") or [])]
-    kinds += [k for k in PLAN_TYPES if k in (children.get("plan_counts") or {}) and k not in kinds]
-    if not kinds:
-        return ""
-    with_plan = [_WITH_PLAN[k] for k in kinds if k in _WITH_PLAN]
-    parts = [f"with a {' or '.join(with_plan)} plan"] if with_plan else []
-    categories = _texts(children.get("cp_categories"))
-    if categories and "child_protection" in kinds:
-        noun = "category" if len(categories) == 1 else "categories"
-        parts[0] += f" under the {noun} of {_join_and([c.lower() for c in categories])}"
-    parts += [_OTHER_PLAN[k] for k in kinds if k in _OTHER_PLAN]
-    return " or ".join(parts)
+def _counts_sentence_of(children: Mapping[str, Any]) -> str | None:
+    return plan_counts_sentence(children.get("plan_counts") or {}, children.get("count")) or None
 
 
 def _all_on_one_plan(children: Mapping[str, Any]) -> bool:
@@ -395,28 +305,6 @@ def _all_on_one_plan(children: Mapping[str, Any]) -> bool:
     (kind,) = kinds
     count = children.get("count")
     return count is not None and (children.get("plan_counts") or {}).get(kind) == count
-
-
-def _plan_counts_sentence(children: Mapping[str, Any]) -> str | None:
-    """The counts per plan: 'Of these, 5 are on a child protection plan and 4 on a child in need
-    plan.'
-
-    Left out when the first sentence already says it: one kind of plan, held by every child.
-    """
-    counts = {
-        k: children["plan_counts"][k]
-        for k in PLAN_TYPES
-        if k in (children.get("plan_counts") or {})
-    }
-    if not counts:
-        return None
-    if len(counts) == 1 and next(iter(counts.values())) == children.get("count"):
-        return None
-    parts = []
-    for i, (kind, n) in enumerate(counts.items()):
-        phrase, one, many = _COUNT_PLAN[kind]
-        parts.append(f"{n} {one if n == 1 else many} {phrase}" if i == 0 else f"{n} {phrase}")
-    return f"Of these, {_join_and(parts)}."
 
 
 def _panel_lead(audit_date: Any) -> str:
@@ -434,7 +322,7 @@ def _composed_intro(record: Mapping[str, Any]) -> list[str]:
     count = children.get("count")
     children_words = f"{number_words(count)} children" if _is_int(count) else "children"
     looked_at = f"{_panel_lead(record.get('audit_date'))} looked at the records of {children_words}"
-    plans = _plan_phrase(children)
+    plans = _plan_phrase_of(children)
     if plans and _all_on_one_plan(children):
         # "ten children, each with a child protection plan": every child, so the count is stated.
         paragraphs = [f"{looked_at}, each {plans}."]
@@ -449,14 +337,14 @@ def _composed_intro(record: Mapping[str, Any]) -> list[str]:
     age_min, age_max = children.get("age_min"), children.get("age_max")
     if age_min and age_max:
         if age_min["unit"] == age_max["unit"]:
-            ages = f"{age_min['value']} and {_age(age_max)}"
+            ages = f"{age_min['value']} and {age_words(age_max)}"
         else:
-            ages = f"{_age(age_min)} and {_age(age_max)}"
+            ages = f"{age_words(age_min)} and {age_words(age_max)}"
         aged = f"aged between {ages}"
     elif age_max:
-        aged = f"aged {_age(age_max)} and under"
+        aged = f"aged {age_words(age_max)} and under"
     elif age_min:
-        aged = f"aged {_age(age_min)} and over"
+        aged = f"aged {age_words(age_min)} and over"
     else:
         aged = ""
     if aged:
@@ -467,8 +355,8 @@ def _composed_intro(record: Mapping[str, Any]) -> list[str]:
         if _is_int(children.get(key))
     ]
     if sexes:
-        about.append(f"The sample has {_join_and(sexes)}.")
-    if counts := _plan_counts_sentence(children):
+        about.append(f"The sample has {join_and(sexes)}.")
+    if counts := _counts_sentence_of(children):
         about.append(counts)
     if about:
         paragraphs.append(" ".join(about))
@@ -487,7 +375,7 @@ def _organisations_sentence(record: Mapping[str, Any]) -> str | None:
     children_words = f"the {number_words(count)} children" if _is_int(count) else "the children"
     return (
         f"The organisations that took part, each auditing its own work with {children_words}, "
-        f"were {_join_and(organisations)}."
+        f"were {join_and(organisations)}."
     )
 
 

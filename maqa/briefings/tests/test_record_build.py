@@ -176,14 +176,16 @@ def test_sexes_all_one_way_or_not_recorded_read_naturally():
 
 
 def test_the_plan_counts_sentence_names_each_kind_and_is_left_out_for_one_kind():
-    assert plan_counts_sentence({CP: 5, CIN: 4}) == (
+    assert plan_counts_sentence({CP: 5, CIN: 4}, 9) == (
         "Of these, 5 are on a child protection plan and 4 on a child in need plan."
     )
-    assert plan_counts_sentence({CP: 1, CIN: 2, EH: 3}) == (
+    assert plan_counts_sentence({CP: 1, CIN: 2, EH: 3}, 6) == (
         "Of these, 1 is on a child protection plan, 2 on a child in need plan and 3 involved "
         "with Early Help."
     )
-    assert plan_counts_sentence({CP: 10}) == ""
+    assert plan_counts_sentence({CP: 10}, 10) == ""
+    # A count of one kind that is not every child is said (a record with partial counts).
+    assert plan_counts_sentence({CP: 4}, 10) == "Of these, 4 are on a child protection plan."
 
 
 def test_early_help_and_a_category_of_the_scope_are_named_for_the_whole_sample():
