@@ -22,13 +22,13 @@ from datetime import date
 from django.db import IntegrityError, transaction
 from django.urls import reverse
 
-from maqa.accounts.models import Membership, Role, User
+from maqa.accounts.models import User
 from maqa.actions.models import Action, ActionReminder
 from maqa.core.models import AuditEvent
 from maqa.core.services import audit_record
 from maqa.core.words import long_date
 from maqa.notify.email import Email, emails_send, site_link
-from maqa.notify.people import agency_auditors
+from maqa.notify.people import agency_auditors, partnership_admins
 from maqa.organisations.models import Partnership
 
 REMINDED_STATUSES = (Action.Status.NOT_STARTED, Action.Status.IN_PROGRESS)
@@ -58,26 +58,6 @@ class ActionReminderRun:
     nobody_to_email: int = 0
     emails: list[Email] = field(default_factory=list)
     failed: int = 0
-
-
-def partnership_admins(partnership_ids: set[int]) -> dict[int, list[User]]:
-    admins: dict[int, list[User]] = defaultdict(list)
-    memberships = (
-        Membership.objects.filter(
-            role=Role.PARTNERSHIP_ADMIN,
-            organisation__partnership_id__in=partnership_ids,
-            organisation__active=True,
-            user__is_active=True,
-        )
-        .select_related("user")
-        .order_by("user__email")
-    )
-    seen: set[int] = set()
-    for membership in memberships:
-        if membership.user_id not in seen:
-            seen.add(membership.user_id)
-            admins[membership.user.partnership_id].append(membership.user)
-    return admins
 
 
 def owners_of(action: Action, auditors: dict[int, list[User]]) -> list[User]:
