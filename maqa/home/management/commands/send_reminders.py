@@ -6,7 +6,8 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from maqa.actions.reminders import ActionReminderRun, action_reminders_send, summary_part
 from maqa.core.errors import ApplicationError
-from maqa.returns.reminders import DEFAULT_DAYS_BEFORE, ReminderRun, reminders_send
+from maqa.notify.reminders import DEFAULT_DAYS_BEFORE, ReminderRun
+from maqa.returns.reminders import RETURN_REMINDERS, reminders_send
 
 
 class Command(BaseCommand):
@@ -52,16 +53,4 @@ class Command(BaseCommand):
 
 def summary(run: ReminderRun, actions: ActionReminderRun | None = None) -> str:
     """The returns' counts, then the actions' (maqa.actions.reminders.summary_part)."""
-    verb = "Would send" if run.dry_run else "Sent"
-    parts = [
-        f"{verb} {len(run.emails)} email(s) on {run.today.isoformat()} "
-        f"(due within {run.days_before} day(s)):",
-        f"{run.due_soon} return(s) due soon, {run.overdue} overdue",
-    ]
-    extra = []
-    if run.already_sent:
-        extra.append(f"{run.already_sent} already reminded")
-    if run.nobody_to_email:
-        extra.append(f"{run.nobody_to_email} with no active agency auditor to email")
-    line = " ".join(parts) + ("; " + ", ".join(extra) if extra else "") + "."
-    return line + (summary_part(actions) if actions else "")
+    return RETURN_REMINDERS.summary(run) + (summary_part(actions) if actions else "")
