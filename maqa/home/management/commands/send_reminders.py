@@ -4,7 +4,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from maqa.actions.reminders import ActionReminderRun, action_reminders_send, summary_part
+from maqa.actions.reminders import ACTION_REMINDERS, action_reminders_send
 from maqa.core.errors import ApplicationError
 from maqa.notify.reminders import DEFAULT_DAYS_BEFORE, ReminderRun
 from maqa.returns.reminders import RETURN_REMINDERS, reminders_send
@@ -51,6 +51,6 @@ class Command(BaseCommand):
             )
 
 
-def summary(run: ReminderRun, actions: ActionReminderRun | None = None) -> str:
-    """The returns' counts, then the actions' (maqa.actions.reminders.summary_part)."""
-    return RETURN_REMINDERS.summary(run) + (summary_part(actions) if actions else "")
+def summary(run: ReminderRun, actions: ReminderRun | None = None) -> str:
+    """The returns' counts, then the actions'."""
+    return RETURN_REMINDERS.summary(run) + (ACTION_REMINDERS.summary(actions) if actions else "")
