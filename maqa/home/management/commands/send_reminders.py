@@ -3,11 +3,15 @@ from __future__ import annotations
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.utils import timezone
 
-from maqa.actions.reminders import ACTION_REMINDERS, action_reminders_send
+from maqa.actions.reminders import ACTION_REMINDERS
 from maqa.core.errors import ApplicationError
-from maqa.notify.reminders import DEFAULT_DAYS_BEFORE, ReminderRun
-from maqa.returns.reminders import RETURN_REMINDERS, reminders_send
+from maqa.notify.reminders import DEFAULT_DAYS_BEFORE, ReminderKind, ReminderRun, reminders_run
+from maqa.returns.reminders import RETURN_REMINDERS
+
+# Every kind of reminder, in the order of the summary line: the returns' part opens it.
+KINDS: tuple[ReminderKind[Any], ...] = (RETURN_REMINDERS, ACTION_REMINDERS)
 
 
 class Command(BaseCommand):
@@ -32,25 +36,27 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args: Any, **options: Any) -> None:
+        today = timezone.localdate()  # one day for every kind, however long the run takes
+        runs: list[tuple[ReminderKind[Any], ReminderRun]] = []
         try:
-            run = reminders_send(days_before=options["days_before"], dry_run=options["dry_run"])
+            for kind in KINDS:
+                run = reminders_run(
+                    kind,
+                    days_before=options["days_before"],
+                    dry_run=options["dry_run"],
+                    today=today,
+                )
+                runs.append((kind, run))
         except ApplicationError as error:
             raise CommandError(error.message) from error
-        actions = action_reminders_send(
-            days_before=run.days_before, dry_run=run.dry_run, today=run.today
-        )
-        if run.dry_run:
-            for email in run.emails + actions.emails:
-                self.stdout.write(f"Would email {email.to}: {email.subject}")
-        self.stdout.write(summary(run, actions))
-        failed = run.failed + actions.failed
+        if options["dry_run"]:
+            for _, run in runs:
+                for email in run.emails:
+                    self.stdout.write(f"Would email {email.to}: {email.subject}")
+        self.stdout.write("".join(kind.summary(run) for kind, run in runs))
+        failed = sum(run.failed for _, run in runs)
         if failed:
             raise CommandError(
                 f"{failed} email(s) could not be sent; their reminders will be tried again "
                 "on the next run."
             )
-
-
-def summary(run: ReminderRun, actions: ReminderRun | None = None) -> str:
-    """The returns' counts, then the actions'."""
-    return RETURN_REMINDERS.summary(run) + (ACTION_REMINDERS.summary(actions) if actions else "")
