@@ -44,6 +44,8 @@ class SmtpSink:
     host: str
     port: int
     messages: list[Message] = field(default_factory=list)
+    # Addresses the server refuses (550), as a mail server refuses an unknown mailbox.
+    refused: set[str] = field(default_factory=set)
 
 
 @pytest.fixture
@@ -57,6 +59,12 @@ def smtp_sink(settings) -> Iterator[SmtpSink]:
     sink = SmtpSink("127.0.0.1", port)
 
     class Handler:
+        async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
+            if address in sink.refused:
+                return "550 No such mailbox"
+            envelope.rcpt_tos.append(address)
+            return "250 OK"
+
         async def handle_DATA(self, server, session, envelope):
             sink.messages.append(message_from_bytes(envelope.content))
             return "250 OK"

@@ -33,6 +33,7 @@ from maqa.audits.models import Audit
 from maqa.core.errors import ApplicationError
 from maqa.core.models import AuditEvent
 from maqa.core.services import audit_record, changes_between
+from maqa.core.words import long_date
 from maqa.findings.models import Finding, Theme
 from maqa.organisations.models import Organisation
 
@@ -263,18 +264,13 @@ _LABELS = {
 }
 
 
-def long_date(iso: str) -> str:
-    day = date.fromisoformat(iso)
-    return f"{day.day} {day:%B %Y}"
-
-
 def _edit_note(summary: dict[str, Any]) -> str:
     if not summary:
         return "Saved with no changes."
     if "due_date" in summary:
-        old, new = summary["due_date"]
+        old, new = (long_date(date.fromisoformat(day)) for day in summary["due_date"])
         rest = [_LABELS[k] for k in summary if k != "due_date" and k in _LABELS]
-        note = f"Due date moved from {long_date(old)} to {long_date(new)}."
+        note = f"Due date moved from {old} to {new}."
         return note + (f" Also changed: {', '.join(rest)}." if rest else "")
     return "Changed: " + ", ".join(_LABELS[k] for k in summary if k in _LABELS) + "."
 

@@ -19,7 +19,8 @@ class Email:
     to: str
     subject: str
     body: str
-    # The ReminderSent rows this email delivers (none for a dry run or an alert).
+    # The ids of the reminders this email delivers, in its kind's ledger (maqa/notify/reminders.py);
+    # none for a dry run or an alert.
     reminders: tuple[int, ...] = ()
 
 

@@ -2,21 +2,22 @@
 partnership admin's "chase" from the completion dashboard.
 
 No email carries case details or identifiers: it says what needs doing, for which audit, and links
-to maqa. Each reminder is recorded (ReminderSent) in the transaction that decides it, and the
-emails go once that transaction has committed. The unique constraint on (return, kind, due date)
-means a reminder is never sent twice; an extension gives the return a new due date, which re-arms
-both reminders. A reminder whose every email failed is forgotten again, so the next run retries it.
+to maqa. The scheduled reminders are a kind of the reminder engine (maqa/notify/reminders.py):
+this module says which returns are due, when, for whom, and in which words; the engine records
+each (ReminderSent, unique on return, kind and due date, so never sent twice; an extension gives
+the return a new due date, which re-arms both reminders) and sends the emails once that has
+committed. A reminder whose every email failed is forgotten again, so the next run retries it.
 """
 
 from __future__ import annotations
 
-import logging
 from collections import defaultdict
-from collections.abc import Iterable
-from dataclasses import dataclass, field
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 from datetime import date
+from typing import Any
 
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 
@@ -28,17 +29,22 @@ from maqa.core.services import audit_record
 from maqa.core.words import long_date
 from maqa.notify.email import Email, emails_send, site_link
 from maqa.notify.people import agency_auditors
+from maqa.notify.reminders import (
+    DEFAULT_DAYS_BEFORE,
+    Addressee,
+    Due,
+    Notice,
+    ReminderRun,
+    ReminderTable,
+    Stage,
+    reminders_run,
+    stage_of,
+)
 from maqa.organisations.models import Organisation, Partnership
 from maqa.returns.models import AgencyDeadline, ReminderSent, Return
 
-logger = logging.getLogger(__name__)
-
-DEFAULT_DAYS_BEFORE = 3
 MY_RETURNS_URL = "returns:return-list"
 REMINDERS_OBJECT = "returns.reminders"
-
-
-# --- email ----------------------------------------------------------------------------------
 
 
 # --- who is reminded ------------------------------------------------------------------------
@@ -65,139 +71,95 @@ def due_date_of(ret: Return, extensions: dict[tuple[int, int], date]) -> date:
     return extensions.get((ret.audit_id, ret.organisation_id), ret.audit.returns_due)
 
 
-# --- the scheduled run ----------------------------------------------------------------------
+# --- the scheduled run: a kind of the reminder engine --------------------------------------
 
 
-@dataclass
-class Planned:
-    ret: Return
-    kind: str
-    due_date: date
-    recipients: list[User]
-    reminder_pk: int | None = None
+class ReturnReminders:
+    """Returns due soon or overdue, to their assignee or their agency's auditors, as counts per
+    audit and due date (``maqa send-reminders``; the engine is maqa/notify/reminders.py)."""
+
+    ledger = ReminderTable(ReminderSent, "return_obj")
+    trail_object = REMINDERS_OBJECT
+
+    def plan(self, today: date, days_before: int) -> list[Due[Return]]:
+        """Only audits with returns open; only returns not yet submitted (or marked not known).
+        A return is due on its agency's extended deadline if it has one, else on the audit's
+        returns date."""
+        returns = list(
+            Return.objects.filter(audit__state=Audit.State.RETURNS_OPEN)
+            .exclude(state__in=Return.State.done())
+            .select_related("audit__partnership", "organisation")
+            .order_by("audit_id", "organisation_id", "pk")
+        )
+        extensions = due_dates_of(r.audit_id for r in returns)
+        auditors = agency_auditors(r.organisation_id for r in returns)
+        due = []
+        for ret in returns:
+            due_date = due_date_of(ret, extensions)
+            stage = stage_of(due_date, today, days_before)
+            if stage is not None:
+                due.append(
+                    Due(
+                        item=ret,
+                        subject_id=ret.pk,
+                        stage=stage,
+                        due_date=due_date,
+                        partnership=ret.audit.partnership,
+                        to=tuple(Addressee(person) for person in recipients_for(ret, auditors)),
+                    )
+                )
+        return due
+
+    def email(self, person: User, notices: Sequence[Notice[Return]], today: date) -> Email:
+        """Counts by audit, stage and due date: never a child."""
+        counts: dict[tuple[str, int, str, date], int] = defaultdict(int)
+        audits: dict[int, Audit] = {}
+        for notice in notices:
+            audit = notice.due.item.audit
+            audits[audit.pk] = audit
+            counts[(notice.due.stage, audit.pk, audit.theme, notice.due.due_date)] += 1
+        # Overdue first (oldest first), then those due soonest.
+        keys = sorted(counts, key=lambda k: (k[0] != Stage.OVERDUE, k[3], k[2]))
+        overdue = any(k[0] == Stage.OVERDUE for k in keys)
+        return Email(
+            to=person.email,
+            subject="maqa: overdue audit returns" if overdue else "maqa: audit returns due soon",
+            body=_reminder_body(
+                person, audits[keys[0][1]].partnership, [(k, counts[k]) for k in keys]
+            ),
+        )
+
+    def trail_label(self, today: date) -> str:
+        return f"scheduled reminders of {long_date(today)}"
+
+    def trail_facts(self, reminded: Sequence[Due[Return]]) -> dict[str, Any]:
+        return {"audits": sorted({due.item.audit_id for due in reminded})}
+
+    def summary(self, run: ReminderRun) -> str:
+        """The command's summary line begins with the run and the returns' counts."""
+        verb = "Would send" if run.dry_run else "Sent"
+        extra = []
+        if run.already_sent:
+            extra.append(f"{run.already_sent} already reminded")
+        if run.nobody_to_email:
+            extra.append(f"{run.nobody_to_email} with no active agency auditor to email")
+        return (
+            f"{verb} {len(run.emails)} email(s) on {run.today.isoformat()} "
+            f"(due within {run.days_before} day(s)): "
+            f"{run.due_soon} return(s) due soon, {run.overdue} overdue"
+            + ("; " + ", ".join(extra) if extra else "")
+            + "."
+        )
 
 
-@dataclass
-class ReminderRun:
-    """What one run of ``maqa send-reminders`` decided and sent."""
-
-    today: date
-    days_before: int
-    dry_run: bool
-    due_soon: int = 0
-    overdue: int = 0
-    already_sent: int = 0
-    nobody_to_email: int = 0
-    emails: list[Email] = field(default_factory=list)
-    failed: int = 0
+RETURN_REMINDERS = ReturnReminders()
 
 
 def reminders_send(
     *, days_before: int = DEFAULT_DAYS_BEFORE, dry_run: bool = False, today: date | None = None
 ) -> ReminderRun:
-    """Remind agency auditors of returns due within ``days_before`` days, and of overdue ones.
-
-    Only audits with returns open; only returns not yet submitted (or marked not known). A return
-    is due on its agency's extended deadline if it has one, else on the audit's returns date.
-    Each person gets one email a run, listing counts per audit and due date, never children.
-    """
-    if days_before < 0:
-        raise ApplicationError("The number of days before the due date cannot be negative.")
-    today = today or timezone.localdate()
-    run = ReminderRun(today=today, days_before=days_before, dry_run=dry_run)
-    with transaction.atomic():
-        planned = _plan(run)
-        run.emails = _compose(planned)
-        if dry_run:
-            return run
-        _record_runs(run, planned)
-        transaction.on_commit(lambda: _deliver(run))
-    return run
-
-
-def _plan(run: ReminderRun) -> list[Planned]:
-    returns = list(
-        Return.objects.filter(audit__state=Audit.State.RETURNS_OPEN)
-        .exclude(state__in=Return.State.done())
-        .select_related("audit__partnership", "organisation")
-        .order_by("audit_id", "organisation_id", "pk")
-    )
-    extensions = due_dates_of(r.audit_id for r in returns)
-    sent = set(
-        ReminderSent.objects.filter(
-            return_obj__in=[r.pk for r in returns],
-            kind__in=[ReminderSent.Kind.DUE_SOON, ReminderSent.Kind.OVERDUE],
-        ).values_list("return_obj_id", "kind", "due_date")
-    )
-    auditors = agency_auditors(r.organisation_id for r in returns)
-    planned: list[Planned] = []
-    for ret in returns:
-        due_date = due_date_of(ret, extensions)
-        days_left = (due_date - run.today).days
-        if days_left < 0:
-            kind = ReminderSent.Kind.OVERDUE
-        elif days_left <= run.days_before:
-            kind = ReminderSent.Kind.DUE_SOON
-        else:
-            continue
-        if (ret.pk, kind, due_date) in sent:
-            run.already_sent += 1
-            continue
-        people = recipients_for(ret, auditors)
-        if not people:
-            # Not recorded: once the agency has an auditor, the next run reminds them.
-            run.nobody_to_email += 1
-            continue
-        item = Planned(ret=ret, kind=kind, due_date=due_date, recipients=people)
-        if not run.dry_run:
-            try:
-                with transaction.atomic():
-                    item.reminder_pk = ReminderSent.objects.create(
-                        return_obj=ret, kind=kind, due_date=due_date, recipients=len(people)
-                    ).pk
-            except IntegrityError:  # a run at the same moment recorded it first
-                run.already_sent += 1
-                continue
-        planned.append(item)
-        if kind == ReminderSent.Kind.OVERDUE:
-            run.overdue += 1
-        else:
-            run.due_soon += 1
-    return planned
-
-
-def _compose(planned: list[Planned]) -> list[Email]:
-    """One email per person: counts by audit, kind and due date."""
-    people: dict[int, User] = {}
-    lines: dict[int, dict[tuple[str, int, str, date], int]] = defaultdict(lambda: defaultdict(int))
-    audits: dict[int, Audit] = {}
-    reminders: dict[int, list[int]] = defaultdict(list)
-    for item in planned:
-        audit = item.ret.audit
-        audits[audit.pk] = audit
-        for person in item.recipients:
-            people[person.pk] = person
-            lines[person.pk][(item.kind, audit.pk, audit.theme, item.due_date)] += 1
-            if item.reminder_pk is not None:
-                reminders[person.pk].append(item.reminder_pk)
-    emails = []
-    for pk, person in sorted(people.items(), key=lambda p: p[1].email):
-        counts = lines[pk]
-        # Overdue first (oldest first), then those due soonest.
-        keys = sorted(counts, key=lambda k: (k[0] != ReminderSent.Kind.OVERDUE, k[3], k[2]))
-        overdue = any(k[0] == ReminderSent.Kind.OVERDUE for k in keys)
-        partnership = audits[keys[0][1]].partnership
-        emails.append(
-            Email(
-                to=person.email,
-                subject="maqa: overdue audit returns"
-                if overdue
-                else "maqa: audit returns due soon",
-                body=_reminder_body(person, partnership, [(k, counts[k]) for k in keys]),
-                reminders=tuple(reminders[pk]),
-            )
-        )
-    return emails
+    """Remind agency auditors of returns due within ``days_before`` days, and of overdue ones."""
+    return reminders_run(RETURN_REMINDERS, days_before=days_before, dry_run=dry_run, today=today)
 
 
 def _returns(count: int) -> str:
@@ -208,8 +170,8 @@ def _reminder_body(
     person: User, partnership: Partnership, lines: list[tuple[tuple[str, int, str, date], int]]
 ) -> str:
     bullets = []
-    for (kind, _audit_pk, theme, due_date), count in lines:
-        if kind == ReminderSent.Kind.OVERDUE:
+    for (stage, _audit_pk, theme, due_date), count in lines:
+        if stage == Stage.OVERDUE:
             verb = "was" if count == 1 else "were"
             bullets.append(
                 f"- {_returns(count)} for the audit '{theme}' {verb} due on "
@@ -228,42 +190,6 @@ def _reminder_body(
         + site_link(reverse(MY_RETURNS_URL))
         + "\n\nIf you need more time, ask your partnership admin for an extension.\n"
     )
-
-
-def _record_runs(run: ReminderRun, planned: list[Planned]) -> None:
-    """One audit event per partnership reminded in this run, with its counts."""
-    by_partnership: dict[int, list[Planned]] = defaultdict(list)
-    for item in planned:
-        by_partnership[item.ret.audit.partnership_id].append(item)
-    for items in by_partnership.values():
-        partnership = items[0].ret.audit.partnership
-        recipients = {person.pk for item in items for person in item.recipients}
-        audit_record(
-            action=AuditEvent.Action.CREATED,
-            actor=None,
-            partnership=partnership,
-            object_type=REMINDERS_OBJECT,
-            object_id=run.today.isoformat(),
-            object_label=f"scheduled reminders of {long_date(run.today)}",
-            summary={
-                "kind": "scheduled",
-                "days_before": run.days_before,
-                "due_soon": sum(1 for i in items if i.kind == ReminderSent.Kind.DUE_SOON),
-                "overdue": sum(1 for i in items if i.kind == ReminderSent.Kind.OVERDUE),
-                "people": len(recipients),
-                "audits": sorted({i.ret.audit_id for i in items}),
-            },
-        )
-
-
-def _deliver(run: ReminderRun) -> None:
-    failed = emails_send(run.emails)
-    run.failed = len(failed)
-    delivered = {pk for email in run.emails if email not in failed for pk in email.reminders}
-    undelivered = {pk for email in failed for pk in email.reminders} - delivered
-    if undelivered:
-        # Nobody heard about these: forget them, so that the next run tries again.
-        ReminderSent.objects.filter(pk__in=undelivered).delete()
 
 
 # --- the admin's chase ----------------------------------------------------------------------

@@ -5,7 +5,7 @@ audit events every write leaves."""
 from __future__ import annotations
 
 import hashlib
-from datetime import timedelta
+from datetime import date, timedelta
 from typing import Any
 
 import pytest
@@ -251,6 +251,17 @@ def test_editing_records_what_changed_and_moves_the_due_date(personas):
         new_due.isoformat(),
     ]
     assert changed.summary["measure_of_success"] == "changed"
+
+
+def test_the_edit_note_gives_the_due_dates_in_words(personas):
+    action = make_action(personas, due_date=date(2027, 1, 4))
+    services.action_edit(
+        actor=personas.admin, ip=None, action=action, expected_version=1,
+        description=action.description, owner_organisation=personas.police_org,
+        due_date=date(2027, 2, 3), measure_of_success=action.measure_of_success,
+    )  # fmt: skip
+    note = action.updates.get(kind=ActionUpdate.Kind.EDITED).text
+    assert note.startswith("Due date moved from 4 January 2027 to 3 February 2027.")
 
 
 # --- stale versions -------------------------------------------------------------------------

@@ -9,13 +9,11 @@ from maqa.briefings.record import (
     InvalidRecord,
     briefing_content,
     clean_text,
-    month_year,
-    number_words,
-    ordinal_date,
     safe_link_url,
     validate_record,
 )
 from maqa.briefings.tests.helpers import SEEDS
+from maqa.briefings.words import month_year, number_words, ordinal_date
 
 
 def test_number_words_spell_one_to_twenty_and_use_digits_beyond():

@@ -17,10 +17,10 @@ from maqa.briefings.gather import (
     build_record,
     intro_paragraphs,
     needs_by_frequency,
-    plan_counts_sentence,
 )
 from maqa.briefings.record import briefing_content, validate_record
 from maqa.briefings.render_html import render_html
+from maqa.briefings.words import plan_counts_sentence
 
 CP, CIN, EH = "child_protection", "child_in_need", "early_help"
 

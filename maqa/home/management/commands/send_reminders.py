@@ -3,10 +3,15 @@ from __future__ import annotations
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.utils import timezone
 
-from maqa.actions.reminders import ActionReminderRun, action_reminders_send, summary_part
+from maqa.actions.reminders import ACTION_REMINDERS
 from maqa.core.errors import ApplicationError
-from maqa.returns.reminders import DEFAULT_DAYS_BEFORE, ReminderRun, reminders_send
+from maqa.notify.reminders import DEFAULT_DAYS_BEFORE, ReminderKind, ReminderRun, reminders_run
+from maqa.returns.reminders import RETURN_REMINDERS
+
+# Every kind of reminder, in the order of the summary line: the returns' part opens it.
+KINDS: tuple[ReminderKind[Any], ...] = (RETURN_REMINDERS, ACTION_REMINDERS)
 
 
 class Command(BaseCommand):
@@ -31,37 +36,27 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args: Any, **options: Any) -> None:
+        today = timezone.localdate()  # one day for every kind, however long the run takes
+        runs: list[tuple[ReminderKind[Any], ReminderRun]] = []
         try:
-            run = reminders_send(days_before=options["days_before"], dry_run=options["dry_run"])
+            for kind in KINDS:
+                run = reminders_run(
+                    kind,
+                    days_before=options["days_before"],
+                    dry_run=options["dry_run"],
+                    today=today,
+                )
+                runs.append((kind, run))
         except ApplicationError as error:
             raise CommandError(error.message) from error
-        actions = action_reminders_send(
-            days_before=run.days_before, dry_run=run.dry_run, today=run.today
-        )
-        if run.dry_run:
-            for email in run.emails + actions.emails:
-                self.stdout.write(f"Would email {email.to}: {email.subject}")
-        self.stdout.write(summary(run, actions))
-        failed = run.failed + actions.failed
+        if options["dry_run"]:
+            for _, run in runs:
+                for email in run.emails:
+                    self.stdout.write(f"Would email {email.to}: {email.subject}")
+        self.stdout.write("".join(kind.summary(run) for kind, run in runs))
+        failed = sum(run.failed for _, run in runs)
         if failed:
             raise CommandError(
                 f"{failed} email(s) could not be sent; their reminders will be tried again "
                 "on the next run."
             )
-
-
-def summary(run: ReminderRun, actions: ActionReminderRun | None = None) -> str:
-    """The returns' counts, then the actions' (maqa.actions.reminders.summary_part)."""
-    verb = "Would send" if run.dry_run else "Sent"
-    parts = [
-        f"{verb} {len(run.emails)} email(s) on {run.today.isoformat()} "
-        f"(due within {run.days_before} day(s)):",
-        f"{run.due_soon} return(s) due soon, {run.overdue} overdue",
-    ]
-    extra = []
-    if run.already_sent:
-        extra.append(f"{run.already_sent} already reminded")
-    if run.nobody_to_email:
-        extra.append(f"{run.nobody_to_email} with no active agency auditor to email")
-    line = " ".join(parts) + ("; " + ", ".join(extra) if extra else "") + "."
-    return line + (summary_part(actions) if actions else "")
