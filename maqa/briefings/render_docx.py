@@ -11,6 +11,7 @@ custom XML and thumbnail are dropped, and the only core property set is the titl
 from __future__ import annotations
 
 import io
+import zipfile
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -268,4 +269,20 @@ def render_docx(record: dict[str, Any], *, logo_path: Path | None = None) -> byt
     document = build_document(content, logo_path=logo_path)
     buffer = io.BytesIO()
     document.save(buffer)
-    return buffer.getvalue()
+    return _fixed_zip_times(buffer.getvalue())
+
+
+def _fixed_zip_times(data: bytes) -> bytes:
+    """The same package with every part dated 1 January 1980 (zip's earliest date).
+
+    python-docx stamps each part with the time it was written, so two renders a second apart
+    differed; a published version is checked by its SHA-256, so the same record must give the
+    same bytes."""
+    out = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(data)) as source, zipfile.ZipFile(out, "w") as target:
+        for info in source.infolist():
+            fixed = zipfile.ZipInfo(info.filename, date_time=(1980, 1, 1, 0, 0, 0))
+            fixed.compress_type = info.compress_type
+            fixed.external_attr = info.external_attr
+            target.writestr(fixed, source.read(info.filename))
+    return out.getvalue()
