@@ -21,14 +21,13 @@ from django.utils import timezone
 from maqa.accounts.access import AnyUser
 from maqa.actions.models import Action
 from maqa.audits.models import Audit
-from maqa.briefings.gather import build_record
+from maqa.briefings.gather import build_record, gather_many, point_resources
 from maqa.briefings.models import BriefingVersion
 from maqa.briefings.record import InvalidRecord, briefing_content
 from maqa.findings.models import Finding, Theme
 from maqa.organisations.models import Partnership
 from maqa.panel.models import PanelGrade
 from maqa.reports import access
-from maqa.reports.briefings import gather_many, point_resources
 from maqa.tools.models import AuditToolVersion
 from maqa.trends.selectors import OPEN_ACTION_STATES, TrendsData, trends_data
 
@@ -381,7 +380,7 @@ def period_briefings(
     those before the newest ``limit`` have no ``record`` (they are only named).
 
     Nine queries: the audits, their latest versions, and the findings (with what a briefing
-    says of the sample) of those without one (maqa.reports.briefings.gather_many)."""
+    says of the sample) of those without one (maqa.briefings.gather.gather_many)."""
     audits = list(
         Audit.objects.filter(partnership=partnership)
         .filter(Q(state__in=(Audit.State.PUBLISHED, Audit.State.CLOSED)) | Q(imported=True))

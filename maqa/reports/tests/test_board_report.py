@@ -224,12 +224,12 @@ def test_the_command_writes_the_report_for_a_partnership_or_a_person(personas, w
             call_command("board_report", *args, "-o", str(target))
 
 
-def test_gathering_many_audits_at_once_gives_what_gather_gives_for_each(
+def test_gathering_many_audits_at_once_gives_what_gathering_each_alone_gives(
     personas, world, django_assert_max_num_queries
 ):
     from maqa.audits.models import Audit
     from maqa.findings.models import LearningTheme
-    from maqa.reports.briefings import gather_many
+    from maqa.briefings.gather import gather_many
     from maqa.returns.models import Return
 
     lt = LearningTheme.objects.create(audit=world[1], title="  Think father ", position=1)
