@@ -22,6 +22,7 @@ from maqa.accounts.models import Invitation, Membership, Role, User
 from maqa.core.errors import ApplicationError
 from maqa.core.models import AuditEvent
 from maqa.core.services import audit_record
+from maqa.core.versioning import claim_version
 
 if TYPE_CHECKING:
     from collections.abc import Iterable
@@ -322,12 +323,13 @@ def user_set_roles(
 
 def _claim_version(user: User, version: int) -> None:
     """Refuse a stale save: someone else changed this person since the form was opened."""
-    updated = User.objects.filter(pk=user.pk, version=version).update(version=version + 1)
-    if updated != 1:
-        raise ApplicationError(
-            "Someone else changed this person while you were editing. Reload the page to see "
-            "their changes, then make yours again."
-        )
+    claim_version(
+        User.objects,
+        user.pk,
+        version,
+        "Someone else changed this person while you were editing. Reload the page to see "
+        "their changes, then make yours again.",
+    )
     user.version = version + 1
 
 

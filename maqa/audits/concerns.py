@@ -31,6 +31,7 @@ from maqa.audits.models import Audit, Case, SafeguardingConcern
 from maqa.core.errors import ApplicationError
 from maqa.core.models import AuditEvent
 from maqa.core.services import audit_record
+from maqa.core.versioning import claim_version
 from maqa.core.words import long_date
 from maqa.notify.email import Email, emails_send, site_link
 from maqa.organisations.models import Organisation
@@ -232,11 +233,7 @@ def _check_can_act(actor: User, concern: SafeguardingConcern) -> None:
 
 def _claim(concern: SafeguardingConcern, version: int, **changes: object) -> None:
     """Save ``changes`` only if nobody has updated the concern since ``version`` was read."""
-    updated = SafeguardingConcern.objects.filter(pk=concern.pk, version=version).update(
-        version=version + 1, **changes
-    )
-    if updated != 1:
-        raise ApplicationError(STALE_CONCERN)
+    claim_version(SafeguardingConcern.objects, concern.pk, version, STALE_CONCERN, **changes)
     for key, value in changes.items():
         setattr(concern, key, value)
     concern.version = version + 1

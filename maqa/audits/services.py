@@ -15,6 +15,7 @@ from maqa.audits.reaudit import check_reaudit_of
 from maqa.core.errors import ApplicationError
 from maqa.core.models import AuditEvent
 from maqa.core.services import audit_record, changes_between
+from maqa.core.versioning import locked_at_version
 
 DEFAULT_AIM = (
     "To find out how well agencies work together for children in this theme: whether each agency "
@@ -117,9 +118,7 @@ def audit_update(
             audit_pk=audit.pk,
         )
     with transaction.atomic():
-        current = Audit.objects.select_for_update().get(pk=audit.pk)
-        if current.version != version:
-            raise ApplicationError(STALE_AUDIT)
+        current = locked_at_version(Audit.objects, audit.pk, version, STALE_AUDIT)
         before = {k: _plain(getattr(current, k)) for k in data}
         before_agencies = sorted(a.short_name for a in current.agencies.all())
         for key, value in data.items():

@@ -18,6 +18,7 @@ from maqa.audits.models import Audit
 from maqa.core.errors import ApplicationError
 from maqa.core.models import AuditEvent
 from maqa.core.services import audit_record, changes_between
+from maqa.core.versioning import locked_at_version
 from maqa.findings.models import Finding, LearningTheme, Theme
 from maqa.organisations.models import Resource
 from maqa.returns.models import Return
@@ -316,9 +317,9 @@ def finding_update(
     chosen_returns = _checked_returns(audit, source_returns)
     with transaction.atomic():
         _lock_editable(audit)
-        current = Finding.objects.select_for_update(of=("self",)).get(pk=finding.pk)
-        if current.version != version:
-            raise ApplicationError(STALE.format(what="point"))
+        current = locked_at_version(
+            Finding.objects, finding.pk, version, STALE.format(what="point")
+        )
         before = _finding_facts(
             current,
             list(current.themes.order_by("slug")),
@@ -354,9 +355,9 @@ def finding_update(
 def finding_delete(*, actor: User, ip: str | None, finding: Finding, version: int) -> None:
     with transaction.atomic():
         _lock_editable(finding.audit)
-        current = Finding.objects.select_for_update(of=("self",)).filter(pk=finding.pk).first()
-        if current is None or current.version != version:
-            raise ApplicationError(STALE.format(what="point"))
+        current = locked_at_version(
+            Finding.objects, finding.pk, version, STALE.format(what="point")
+        )
         summary = _finding_facts(
             current,
             list(current.themes.order_by("slug")),
@@ -433,9 +434,12 @@ def learning_theme_update(
 ) -> LearningTheme:
     with transaction.atomic():
         _lock_editable(learning_theme.audit)
-        current = LearningTheme.objects.select_for_update().get(pk=learning_theme.pk)
-        if current.version != version:
-            raise ApplicationError(STALE.format(what="theme for learning"))
+        current = locked_at_version(
+            LearningTheme.objects,
+            learning_theme.pk,
+            version,
+            STALE.format(what="theme for learning"),
+        )
         title = title.strip()
         changed = current.title != title
         learning_theme.title = title
@@ -457,9 +461,12 @@ def learning_theme_delete(
     """Delete a theme for learning and its points."""
     with transaction.atomic():
         _lock_editable(learning_theme.audit)
-        current = LearningTheme.objects.select_for_update().filter(pk=learning_theme.pk).first()
-        if current is None or current.version != version:
-            raise ApplicationError(STALE.format(what="theme for learning"))
+        current = locked_at_version(
+            LearningTheme.objects,
+            learning_theme.pk,
+            version,
+            STALE.format(what="theme for learning"),
+        )
         points = sorted(current.points.values_list("pk", flat=True))
         label = _learning_label(current)
         current.delete()

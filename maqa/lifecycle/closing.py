@@ -20,6 +20,7 @@ from maqa.briefings.selectors import briefing_free_text
 from maqa.core.errors import ApplicationError
 from maqa.core.models import AuditEvent
 from maqa.core.services import audit_record
+from maqa.core.versioning import locked_at_version
 from maqa.findings.selectors import findings_free_text
 from maqa.panel.selectors import panel_free_text
 from maqa.returns.models import Return, ReturnRevision
@@ -127,9 +128,7 @@ def audit_close(*, actor: User, ip: str | None, audit: Audit, version: int) -> A
     if hits:
         raise IdentifiersInFreeText(hits)
     with transaction.atomic():
-        current = Audit.objects.select_for_update().get(pk=audit.pk)
-        if current.version != version:
-            raise ApplicationError(STALE_AUDIT)
+        locked_at_version(Audit.objects, audit.pk, version, STALE_AUDIT)
         # Old saved versions of returns may hold text since corrected: the scan read them too,
         # and they are no longer needed once the audit closes.
         revisions_deleted, _ = ReturnRevision.objects.filter(return_obj__audit=audit).delete()

@@ -18,6 +18,7 @@ from maqa.audits.services import STALE_AUDIT
 from maqa.core.errors import ApplicationError, checked_reason
 from maqa.core.models import AuditEvent
 from maqa.core.services import audit_record
+from maqa.core.versioning import locked_at_version
 from maqa.lifecycle.closing import audit_close
 from maqa.returns.models import Return
 
@@ -39,8 +40,8 @@ def audit_move_on(*, actor: User, ip: str | None, audit: Audit, version: int) ->
             "Briefing page, and another partnership admin confirms it."
         )
     with transaction.atomic():
-        current = Audit.objects.select_for_update().get(pk=audit.pk)
-        if current.version != version or current.state != audit.state:
+        current = locked_at_version(Audit.objects, audit.pk, version, STALE_AUDIT)
+        if current.state != audit.state:
             raise ApplicationError(STALE_AUDIT)
         summary: dict[str, Any] = {"state": [audit.state, target]}
         if target == Audit.State.RETURNS_OPEN:
@@ -106,8 +107,8 @@ def audit_move_back(
     target = Audit.State.previous_of(audit.state)
     assert target is not None  # why_not_back refused every state without one
     with transaction.atomic():
-        current = Audit.objects.select_for_update().get(pk=audit.pk)
-        if current.version != version or current.state != audit.state:
+        current = locked_at_version(Audit.objects, audit.pk, version, STALE_AUDIT)
+        if current.state != audit.state:
             raise ApplicationError(STALE_AUDIT)
         old = audit.state
         audit.state = target

@@ -10,6 +10,7 @@ from maqa.accounts.models import User
 from maqa.core.errors import ApplicationError
 from maqa.core.models import AuditEvent
 from maqa.core.services import audit_record, changes_between
+from maqa.core.versioning import claim_version
 from maqa.organisations.models import Organisation, Resource
 
 STALE_MESSAGE = (
@@ -30,9 +31,7 @@ def _save_versioned(
     with transaction.atomic():
         # Read the stored row: a bound ModelForm has already written its values onto ``obj``.
         before = _snapshot(model.objects.get(pk=obj.pk), list(data))
-        claimed = model.objects.filter(pk=obj.pk, version=version).update(version=version + 1)
-        if claimed != 1:
-            raise ApplicationError(STALE_MESSAGE.format(what=what))
+        claim_version(model.objects, obj.pk, version, STALE_MESSAGE.format(what=what))
         for name, value in data.items():
             setattr(obj, name, value)
         obj.version = version + 1

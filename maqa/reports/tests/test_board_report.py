@@ -228,8 +228,8 @@ def test_gathering_many_audits_at_once_gives_what_gathering_each_alone_gives(
     personas, world, django_assert_max_num_queries
 ):
     from maqa.audits.models import Audit
-    from maqa.findings.models import LearningTheme
     from maqa.briefings.gather import gather_many
+    from maqa.findings.models import LearningTheme
     from maqa.returns.models import Return
 
     lt = LearningTheme.objects.create(audit=world[1], title="  Think father ", position=1)
