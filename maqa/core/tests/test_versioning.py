@@ -24,7 +24,9 @@ def test_a_row_still_at_the_version_read_is_locked_and_returned(agency):
 def test_a_row_changed_since_it_was_read_is_refused_with_the_message(agency):
     Organisation.objects.filter(pk=agency.pk).update(version=agency.version + 1)
     with pytest.raises(ApplicationError, match="Someone else changed it"), transaction.atomic():
-        locked_at_version(Organisation.objects, agency.pk, agency.version, "Someone else changed it")
+        locked_at_version(
+            Organisation.objects, agency.pk, agency.version, "Someone else changed it"
+        )
 
 
 def test_the_refusal_can_show_the_row_as_it_is_now(agency):
