@@ -7,6 +7,8 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.maqa-installed
 HOST ?= 127.0.0.1
 PORT ?= 8000
+# pytest-xdist workers for test-unit and test-browser: auto is one per CPU core; 0 runs serially.
+WORKERS ?= auto
 
 .PHONY: docs help install system-deps static demo reset-demo serve test test-unit test-browser lint typecheck format bench clean
 
@@ -40,11 +42,11 @@ reset-demo: install ## delete the demo database, its identifier keys and evidenc
 
 test: install lint typecheck test-unit test-browser ## the whole suite, lint and type checks
 
-test-unit: install ## every test except the browser ones
-	$(BIN)/pytest -m "not browser" -q
+test-unit: install ## every test except the browser ones, in parallel (WORKERS=auto)
+	$(BIN)/pytest -m "not browser" -q -n $(WORKERS)
 
-test-browser: install ## browser tests (Playwright driving Debian's chromium)
-	DJANGO_ALLOW_ASYNC_UNSAFE=true $(BIN)/pytest -m browser -q
+test-browser: install ## browser tests (Playwright driving Debian's chromium), in parallel
+	DJANGO_ALLOW_ASYNC_UNSAFE=true $(BIN)/pytest -m browser -q -n $(WORKERS)
 
 lint: install ## ruff lint and format check; the layers of the apps (import-linter)
 	$(BIN)/ruff check .
