@@ -1,9 +1,18 @@
 """Who may see which audit, child, identifiers and return. The only way views fetch them.
 
 "Not yours" and "does not exist" look the same: Http404.
+
+A rule about one audit that other apps ask (may this person read its findings, its published
+briefing, its returns at the panel?) is written once, as an :data:`AuditRule`: a function of the
+person, the audit's state and whether they sit on its panel. It then has two forms built from that
+one function: :func:`holds` asks it of one audit (the pages' predicates) and :func:`audit_ids_where`
+of every audit the person may open at once (the search's lists of ids), so they cannot drift.
 """
 
 from __future__ import annotations
+
+from collections.abc import Callable
+from functools import partial
 
 from django.db.models import Q, QuerySet
 from django.http import Http404
@@ -12,14 +21,9 @@ from maqa.accounts.access import AnyUser, is_partnership_admin, organisation_ids
 from maqa.accounts.models import Role
 from maqa.audits.models import Audit, Case
 
-# From the panel state on, panel members of an audit read all its returns (the pre-read).
-PANEL_STATES = (
-    Audit.State.PANEL,
-    Audit.State.REPORTING,
-    Audit.State.PUBLISHED,
-    Audit.State.CLOSED,
-)
-VIEWER_STATES = (Audit.State.PUBLISHED, Audit.State.CLOSED)
+# Names kept for the modules that import them; the sets are Audit.State's.
+PANEL_STATES = Audit.State.at_panel()
+VIEWER_STATES = Audit.State.published()
 
 
 def auditor_org_ids(user: AnyUser) -> set[int]:
@@ -42,6 +46,62 @@ def audits_visible_to(user: AnyUser) -> QuerySet[Audit]:
     if Role.VIEWER in roles:
         condition |= Q(state__in=VIEWER_STATES)
     return audits.filter(condition).distinct()
+
+
+# --- rules about one audit, in two forms ------------------------------------------------------
+
+Seated = Callable[[], bool]
+"""Whether the person sits on the audit's panel (asked only when a rule needs to know)."""
+AuditRule = Callable[[AnyUser, str, Seated], bool]
+"""A rule about one audit: (person, the audit's state, seated) -> whether it holds."""
+
+
+def sits_on_panel(user: AnyUser, audit: Audit) -> bool:
+    """A panel member (the role) named for this audit's panel."""
+    return Role.PANEL_MEMBER in roles_of(user) and audit.panel_members.filter(pk=user.pk).exists()
+
+
+def panel_seat_ids(user: AnyUser) -> frozenset[int]:
+    """The set form of sits_on_panel: ids of the audits the person sits on the panel of."""
+    if Role.PANEL_MEMBER not in roles_of(user) or user.pk is None:
+        return frozenset()
+    through = Audit.panel_members.through.objects.filter(user_id=user.pk)
+    return frozenset(through.order_by().values_list("audit_id", flat=True))
+
+
+def holds(rule: AuditRule, user: AnyUser, audit: Audit) -> bool:
+    """The rule, asked of one audit (the caller has it through access_audit)."""
+    return rule(user, audit.state, lambda: sits_on_panel(user, audit))
+
+
+def audit_ids_where(rule: AuditRule, user: AnyUser, narrow: Q | None = None) -> set[int]:
+    """The rule, asked of every audit the person may open (audits_visible_to), narrowed by
+    ``narrow`` if given: ids of those it holds for. One query, and one for the panel seats if a
+    rule asks."""
+    audits = audits_visible_to(user)
+    if narrow is not None:
+        audits = audits.filter(narrow)
+    seats: frozenset[int] | None = None
+
+    def seated(pk: int) -> bool:
+        nonlocal seats
+        if seats is None:
+            seats = panel_seat_ids(user)
+        return pk in seats
+
+    rows = audits.order_by().values_list("pk", "state")
+    return {pk for pk, state in rows if rule(user, state, partial(seated, pk))}
+
+
+def reads_panel_papers(user: AnyUser, state: str, seated: Seated) -> bool:
+    """(An AuditRule.) The audit's panel members, from the panel state on: they read every
+    return (the pre-read) and the panel's findings."""
+    return state in Audit.State.at_panel() and seated()
+
+
+def is_panel_reader(user: AnyUser, audit: Audit) -> bool:
+    """A panel member named for the audit, which is at the panel or later."""
+    return holds(reads_panel_papers, user, audit)
 
 
 def access_audit(user: AnyUser, pk: int) -> Audit:
