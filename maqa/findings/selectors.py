@@ -20,7 +20,14 @@ from django.http import Http404
 
 from maqa.accounts.access import AnyUser, access_in_partnership, is_partnership_admin, roles_of
 from maqa.accounts.models import Role
-from maqa.audits.access import PANEL_STATES, access_audit
+from maqa.audits.access import (
+    PANEL_STATES,
+    Seated,
+    access_audit,
+    audit_ids_where,
+    holds,
+    reads_panel_papers,
+)
 from maqa.audits.models import Audit
 from maqa.findings.models import Finding, LearningTheme, Theme
 from maqa.organisations.models import Partnership, Resource
@@ -34,17 +41,27 @@ EDITABLE_STATES = (Audit.State.PANEL, Audit.State.REPORTING)
 # --- access ---------------------------------------------------------------------------------
 
 
-def access_findings_audit(user: AnyUser, pk: int) -> Audit:
-    """The audit, if the person may read its findings: a partnership admin, or a panel member
-    named for it, from the panel state on. Anyone else (or any earlier state) gets 404."""
-    audit = access_audit(user, pk)
-    if audit.state not in PANEL_STATES:
-        raise Http404
+def opens_findings(user: AnyUser, state: str, seated: Seated) -> bool:
+    """(An AuditRule, maqa.audits.access.) The findings page of an audit at the panel or later:
+    its partnership admins, and the panel members named for it."""
     if is_partnership_admin(user):
-        return audit
-    if Role.PANEL_MEMBER in roles_of(user) and audit.panel_members.filter(pk=user.pk).exists():
-        return audit
-    raise Http404
+        return state in Audit.State.at_panel()
+    return reads_panel_papers(user, state, seated)
+
+
+def access_findings_audit(user: AnyUser, pk: int) -> Audit:
+    """The audit, if the person may read its findings (opens_findings). Anyone else (or any
+    earlier state) gets 404."""
+    audit = access_audit(user, pk)
+    if not holds(opens_findings, user, audit):
+        raise Http404
+    return audit
+
+
+def findings_audit_ids(user: AnyUser, narrow: Q | None = None) -> set[int]:
+    """The set form of access_findings_audit: ids of the audits whose findings page opens for
+    the person (narrowed by ``narrow``, a condition on the audit)."""
+    return audit_ids_where(opens_findings, user, narrow)
 
 
 def can_edit_findings(audit: Audit) -> bool:
