@@ -18,10 +18,8 @@ from django.db.models import F, Prefetch, Q, QuerySet
 from django.db.models.functions import Coalesce, Lower
 from django.http import Http404
 
-from maqa.accounts.access import AnyUser, access_in_partnership, is_partnership_admin, roles_of
-from maqa.accounts.models import Role
+from maqa.accounts.access import AnyUser, access_in_partnership, is_partnership_admin
 from maqa.audits.access import (
-    PANEL_STATES,
     Seated,
     access_audit,
     audit_ids_where,
@@ -406,30 +404,24 @@ class Recurrence:
         return len(self.audits)
 
 
-def _findings_audits_q(user: AnyUser, prefix: str) -> Q:
-    """Audits whose findings page the person may open (as access_findings_audit decides)."""
-    states = Q(**{f"{prefix}state__in": PANEL_STATES})
-    if is_partnership_admin(user):
-        return states
-    if Role.PANEL_MEMBER in roles_of(user):
-        return states & Q(**{f"{prefix}panel_members": user})
-    return Q(pk__in=[])
-
-
 def theme_recurrence(user: AnyUser, audit: Audit, slugs: Iterable[str]) -> dict[str, Recurrence]:
     """For each top-level theme slug (a subtheme's slug counts for its parent), the earlier
     audits of the partnership in which a point with that theme was a concern: earlier means a
     panel date before this audit's; only audits whose findings the person may open count.
 
-    One query for all the themes of a page, whatever their number. Keyed by top-level slug;
-    themes never a concern before are left out."""
+    One query for all the themes of a page, whatever their number, after the earlier audits'
+    ids (findings_audit_ids). Keyed by top-level slug; themes never a concern before are left
+    out."""
     tops = sorted({slug.split(".", 1)[0] for slug in slugs})
     if not tops:
+        return {}
+    earlier = findings_audit_ids(user, Q(panel_date__lt=audit.panel_date))
+    if not earlier:
         return {}
     through = Finding.themes.through
     rows = (
         through.objects.filter(  # type: ignore[misc]  # filters on an annotation
-            _findings_audits_q(user, "finding__audit__"),
+            finding__audit_id__in=earlier,
             finding__polarity=Finding.Polarity.CONCERN,
             finding__audit__partnership_id=audit.partnership_id,
             finding__audit__panel_date__lt=audit.panel_date,
