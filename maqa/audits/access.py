@@ -5,7 +5,7 @@
 A rule about one audit that other apps ask (may this person read its findings, its published
 briefing, its returns at the panel?) is written once, as an :data:`AuditRule`: a function of the
 person, the audit's state and whether they sit on its panel. It then has two forms built from that
-one function: :func:`holds` asks it of one audit (the pages' predicates) and :func:`audit_ids_where`
+one function: :func:`holds` asks it of one audit (the pages' predicates) and :class:`OpenAudits`
 of every audit the person may open at once (the search's lists of ids), so they cannot drift.
 """
 
@@ -30,13 +30,10 @@ def auditor_org_ids(user: AnyUser) -> set[int]:
     return organisation_ids_for_role(user, Role.AGENCY_AUDITOR)
 
 
-def audits_visible_to(user: AnyUser) -> QuerySet[Audit]:
-    """Audits a person may open: all for an admin; otherwise those their roles touch."""
-    if not user.is_authenticated:
-        return Audit.objects.none()
-    audits = Audit.objects.filter(partnership_id=user.partnership_id)
+def _visible_condition(user: AnyUser) -> Q | None:
+    """Which of the partnership's audits the person may open; None: all of them (an admin)."""
     if is_partnership_admin(user):
-        return audits
+        return None
     roles = roles_of(user)
     condition = Q(pk__in=[])
     if Role.AGENCY_AUDITOR in roles:
@@ -45,7 +42,16 @@ def audits_visible_to(user: AnyUser) -> QuerySet[Audit]:
         condition |= Q(panel_members=user) & ~Q(state=Audit.State.DRAFT)
     if Role.VIEWER in roles:
         condition |= Q(state__in=VIEWER_STATES)
-    return audits.filter(condition).distinct()
+    return condition
+
+
+def audits_visible_to(user: AnyUser) -> QuerySet[Audit]:
+    """Audits a person may open: all for an admin; otherwise those their roles touch."""
+    if not user.is_authenticated:
+        return Audit.objects.none()
+    audits = Audit.objects.filter(partnership_id=user.partnership_id)
+    condition = _visible_condition(user)
+    return audits if condition is None else audits.filter(condition).distinct()
 
 
 # --- rules about one audit, in two forms ------------------------------------------------------
@@ -74,23 +80,50 @@ def holds(rule: AuditRule, user: AnyUser, audit: Audit) -> bool:
     return rule(user, audit.state, lambda: sits_on_panel(user, audit))
 
 
-def audit_ids_where(rule: AuditRule, user: AnyUser, narrow: Q | None = None) -> set[int]:
-    """The rule, asked of every audit the person may open (audits_visible_to), narrowed by
-    ``narrow`` if given: ids of those it holds for. One query, and one for the panel seats if a
-    rule asks."""
-    audits = audits_visible_to(user)
-    if narrow is not None:
-        audits = audits.filter(narrow)
-    seats: frozenset[int] | None = None
+class OpenAudits:
+    """The audits a person may open (audits_visible_to), narrowed by ``narrow`` if given, with
+    what the rules read of them: the set form of holds(), for any number of rules.
 
-    def seated(pk: int) -> bool:
-        nonlocal seats
-        if seats is None:
-            seats = panel_seat_ids(user)
-        return pk in seats
+    Read once, lazily: the partnership's audits (id and state); the person's panel seats, if a
+    rule asks; which of them audits_visible_to lets through, only when a rule holds for some and
+    the person is not an admin (who opens them all). So a person no rule lets through, or an
+    admin, costs one small query."""
 
-    rows = audits.order_by().values_list("pk", "state")
-    return {pk for pk, state in rows if rule(user, state, partial(seated, pk))}
+    def __init__(self, user: AnyUser, narrow: Q | None = None) -> None:
+        self.user = user
+        self.narrow = narrow if narrow is not None else Q()
+        self._rows: list[tuple[int, str]] | None = None
+        self._seats: frozenset[int] | None = None
+        self._visible: set[int] | None = None
+
+    def ids_where(self, rule: AuditRule) -> set[int]:
+        """Ids of the audits the rule holds for."""
+        held = {
+            pk for pk, state in self._audits() if rule(self.user, state, partial(self._seated, pk))
+        }
+        if not held:
+            return held
+        if self._visible is None:
+            if _visible_condition(self.user) is None:  # all of the partnership's: no query
+                self._visible = {pk for pk, _ in self._audits()}
+            else:
+                visible = audits_visible_to(self.user).filter(self.narrow).order_by()
+                self._visible = set(visible.values_list("pk", flat=True))
+        return held & self._visible
+
+    def _audits(self) -> list[tuple[int, str]]:
+        if self._rows is None:
+            if not self.user.is_authenticated:
+                self._rows = []
+            else:
+                audits = Audit.objects.filter(self.narrow, partnership_id=self.user.partnership_id)
+                self._rows = list(audits.order_by().values_list("pk", "state"))
+        return self._rows
+
+    def _seated(self, pk: int) -> bool:
+        if self._seats is None:
+            self._seats = panel_seat_ids(self.user)
+        return pk in self._seats
 
 
 def reads_panel_papers(user: AnyUser, state: str, seated: Seated) -> bool:

@@ -2,17 +2,16 @@
 
 from __future__ import annotations
 
-from django.db.models import Q
 from django.http import Http404
 
 from maqa.accounts.access import AnyUser, is_partnership_admin, roles_of
 from maqa.accounts.models import Role
-from maqa.audits.access import Seated, access_audit, audit_ids_where, holds
+from maqa.audits.access import OpenAudits, Seated, access_audit, holds
 from maqa.audits.models import Audit
 from maqa.briefings.models import BriefingVersion
 
 # The rules are AuditRules (maqa.audits.access): written once, asked of one audit by the
-# predicates below (holds) and of all the person's audits by the set forms (audit_ids_where).
+# predicates below (holds) and of all the person's audits by the set forms (OpenAudits).
 
 
 def previews(user: AnyUser, state: str, seated: Seated) -> bool:
@@ -42,10 +41,21 @@ def can_read_versions(user: AnyUser, audit: Audit) -> bool:
     return holds(reads_versions, user, audit)
 
 
-def version_reader_audit_ids(user: AnyUser, narrow: Q | None = None) -> set[int]:
-    """The set form of can_read_versions: ids of the audits the person may open whose published
-    versions they read (narrowed by ``narrow``, a condition on the audit)."""
-    return audit_ids_where(reads_versions, user, narrow)
+def reads_published_briefing(user: AnyUser, state: str, seated: Seated) -> bool:
+    """The briefing as published (the audit published or closed) and read through its versions:
+    where viewers read an audit's findings."""
+    return state in Audit.State.published() and reads_versions(user, state, seated)
+
+
+def version_reader_audit_ids(audits: OpenAudits) -> set[int]:
+    """The set form of can_read_versions: of the audits the person may open
+    (``OpenAudits(user, narrow)``), the ids whose published versions they read."""
+    return audits.ids_where(reads_versions)
+
+
+def published_briefing_ids(audits: OpenAudits) -> set[int]:
+    """Of those, the audits that are published or closed (reads_published_briefing)."""
+    return audits.ids_where(reads_published_briefing)
 
 
 def can_open_briefing(user: AnyUser, audit: Audit) -> bool:

@@ -19,13 +19,7 @@ from django.db.models.functions import Coalesce, Lower
 from django.http import Http404
 
 from maqa.accounts.access import AnyUser, access_in_partnership, is_partnership_admin
-from maqa.audits.access import (
-    Seated,
-    access_audit,
-    audit_ids_where,
-    holds,
-    reads_panel_papers,
-)
+from maqa.audits.access import OpenAudits, Seated, access_audit, holds, reads_panel_papers
 from maqa.audits.models import Audit
 from maqa.findings.models import Finding, LearningTheme, Theme
 from maqa.organisations.models import Partnership, Resource
@@ -56,10 +50,10 @@ def access_findings_audit(user: AnyUser, pk: int) -> Audit:
     return audit
 
 
-def findings_audit_ids(user: AnyUser, narrow: Q | None = None) -> set[int]:
-    """The set form of access_findings_audit: ids of the audits whose findings page opens for
-    the person (narrowed by ``narrow``, a condition on the audit)."""
-    return audit_ids_where(opens_findings, user, narrow)
+def findings_audit_ids(audits: OpenAudits) -> set[int]:
+    """The set form of access_findings_audit: of the audits the person may open
+    (``OpenAudits(user, narrow)``), the ids whose findings page opens for them."""
+    return audits.ids_where(opens_findings)
 
 
 def can_edit_findings(audit: Audit) -> bool:
@@ -415,7 +409,7 @@ def theme_recurrence(user: AnyUser, audit: Audit, slugs: Iterable[str]) -> dict[
     tops = sorted({slug.split(".", 1)[0] for slug in slugs})
     if not tops:
         return {}
-    earlier = findings_audit_ids(user, Q(panel_date__lt=audit.panel_date))
+    earlier = findings_audit_ids(OpenAudits(user, Q(panel_date__lt=audit.panel_date)))
     if not earlier:
         return {}
     through = Finding.themes.through

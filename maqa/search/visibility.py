@@ -5,9 +5,9 @@ The rules are those of the pages the results link to (the module docstring of
 the set form of a page's own access rule, built from the same code as the predicate the page asks
 (maqa.audits.access explains the two forms):
 
-- findings: ``findings_audit_ids`` (the findings page, ``access_findings_audit``), and, for the
-  published briefing they are read in, ``version_reader_audit_ids`` (``can_read_versions``) of
-  the audits in ``Audit.State.published()``;
+- findings: ``findings_audit_ids`` (the findings page, ``access_findings_audit``), and
+  ``published_briefing_ids``, the audits in ``Audit.State.published()`` whose versions the
+  person reads (``can_read_versions``): the published briefing the findings are read in;
 - briefings: that second list;
 - resources and themes: ``in_partnership`` (``access_in_partnership``);
 - actions: ``actions_visible_to`` (``access_action``).
@@ -35,8 +35,8 @@ from django.db.models import Q
 from maqa.accounts.access import in_partnership
 from maqa.accounts.models import User
 from maqa.actions.access import actions_visible_to
-from maqa.audits.models import Audit
-from maqa.briefings.access import version_reader_audit_ids
+from maqa.audits.access import OpenAudits
+from maqa.briefings.access import published_briefing_ids
 from maqa.findings.models import Theme
 from maqa.findings.selectors import findings_audit_ids
 from maqa.organisations.models import Resource
@@ -63,17 +63,18 @@ class AuditSets:
 
 
 def audit_sets(user: User, filters: Filters | None = None) -> AuditSets:
-    """The person's audits, narrowed by the year and agency filters: two small queries (and
-    the panel seats, for a panel member)."""
+    """The person's audits, narrowed by the year and agency filters: one small query, one more
+    if they may open any (and the panel seats, for a panel member)."""
     filters = filters or Filters()
     narrow = Q()
     if filters.year is not None:
         narrow &= Q(panel_date__year=filters.year)
     if filters.agency is not None:
         narrow &= Q(agencies=filters.agency)
-    page = findings_audit_ids(user, narrow)
+    audits = OpenAudits(user, narrow)
+    page = findings_audit_ids(audits)
     # The published briefing: viewers read the findings there, and it is the briefing found.
-    published = version_reader_audit_ids(user, narrow & Q(state__in=Audit.State.published()))
+    published = published_briefing_ids(audits)
     return AuditSets(sorted(page | published), sorted(published), page)
 
 
