@@ -5,7 +5,8 @@ condition lets through are exactly those the pages' own access functions open.
 The pages' side is asked one object at a time, through the functions the views call
 (access_findings_audit, access_briefing_audit and can_read_versions, access_action,
 access_in_partnership); the search's side is the condition the ranking query runs
-(maqa.search.visibility), read over the whole index.
+(maqa.search.visibility), read over the whole index. A second test asks each audit rule's set
+form (what the search uses) and its predicate (what the pages use) of the same audits.
 """
 
 from __future__ import annotations
@@ -22,10 +23,16 @@ from maqa.accounts.models import Membership, Role, User
 from maqa.actions.access import access_action
 from maqa.actions.models import Action
 from maqa.actions.services import action_create
+from maqa.audits.access import OpenAudits, access_audit
 from maqa.audits.models import Audit
-from maqa.briefings.access import access_briefing_audit, can_read_versions
+from maqa.briefings.access import (
+    access_briefing_audit,
+    can_read_versions,
+    published_briefing_ids,
+    version_reader_audit_ids,
+)
 from maqa.findings.models import Finding
-from maqa.findings.selectors import access_findings_audit
+from maqa.findings.selectors import access_findings_audit, findings_audit_ids
 from maqa.organisations.models import Organisation, Resource
 from maqa.search.selectors import KINDS, search
 from maqa.search.visibility import Filters, visibility_sql
@@ -205,3 +212,40 @@ def test_search_finds_what_the_pages_open_for_every_persona_state_and_kind(perso
     # The panel member and the viewer on other panels each find what the other does not.
     panel, both = allowed_by["panel"], allowed_by["viewer_on_panels"]
     assert panel - both and both - panel
+
+
+def reads_versions_page(user: User, pk: int) -> bool:
+    try:
+        audit = access_audit(user, pk)
+    except Http404:
+        return False
+    return can_read_versions(user, audit)
+
+
+def test_each_set_form_equals_its_predicate(personas, world):
+    """The audit rules' two forms (maqa.audits.access.OpenAudits and holds), asked of the same
+    audits: the findings page, the published versions and the published briefing."""
+    pks = list(Audit.objects.values_list("pk", flat=True))
+    mismatches = []
+    for name, user in people(personas).items():
+        open_audits = OpenAudits(user)
+        forms = {
+            "findings page": (
+                findings_audit_ids(open_audits),
+                {pk for pk in pks if opens(access_findings_audit, user, pk)},
+            ),
+            "versions": (
+                version_reader_audit_ids(open_audits),
+                {pk for pk in pks if reads_versions_page(user, pk)},
+            ),
+            "published briefing": (
+                published_briefing_ids(open_audits),
+                {pk for pk in pks if reads_published_briefing(user, pk)},
+            ),
+        }
+        for form, (ids, expected) in forms.items():
+            if ids != expected:
+                mismatches.append(
+                    f"{name}, {form}: set form {sorted(ids)}, pages {sorted(expected)}"
+                )
+    assert not mismatches, "\n".join(mismatches)
