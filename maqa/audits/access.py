@@ -12,7 +12,6 @@ of every audit the person may open at once (the search's lists of ids), so they 
 from __future__ import annotations
 
 from collections.abc import Callable
-from functools import partial
 
 from django.db.models import Q, QuerySet
 from django.http import Http404
@@ -59,7 +58,8 @@ def audits_visible_to(user: AnyUser) -> QuerySet[Audit]:
 Seated = Callable[[], bool]
 """Whether the person sits on the audit's panel (asked only when a rule needs to know)."""
 AuditRule = Callable[[AnyUser, str, Seated], bool]
-"""A rule about one audit: (person, the audit's state, seated) -> whether it holds."""
+"""A rule about one audit: (person, the audit's state, seated) -> whether it holds. It reads
+nothing else of the audit (OpenAudits asks it once per state)."""
 
 
 def sits_on_panel(user: AnyUser, audit: Audit) -> bool:
@@ -84,46 +84,55 @@ class OpenAudits:
     """The audits a person may open (audits_visible_to), narrowed by ``narrow`` if given, with
     what the rules read of them: the set form of holds(), for any number of rules.
 
-    Read once, lazily: the partnership's audits (id and state); the person's panel seats, if a
-    rule asks; which of them audits_visible_to lets through, only when a rule holds for some and
-    the person is not an admin (who opens them all). So a person no rule lets through, or an
-    admin, costs one small query."""
+    A rule reads nothing but its arguments, so it is asked once per state, seated and not (not
+    once per audit), and the person's panel seats are read only if its answer depends on them.
+    Read once, lazily: the partnership's audits (id and state); the seats; which of them
+    audits_visible_to lets through, only when a rule holds for some and the person is not an
+    admin (who opens them all). So a person no rule lets through, or an admin, costs one small
+    query."""
 
     def __init__(self, user: AnyUser, narrow: Q | None = None) -> None:
         self.user = user
         self.narrow = narrow if narrow is not None else Q()
-        self._rows: list[tuple[int, str]] | None = None
+        self._by_state: dict[str, list[int]] | None = None
         self._seats: frozenset[int] | None = None
         self._visible: set[int] | None = None
 
     def ids_where(self, rule: AuditRule) -> set[int]:
         """Ids of the audits the rule holds for."""
-        held = {
-            pk for pk, state in self._audits() if rule(self.user, state, partial(self._seated, pk))
-        }
+        held: set[int] = set()
+        for state, pks in self._audits().items():
+            if_seated = rule(self.user, state, lambda: True)
+            if_not = rule(self.user, state, lambda: False)
+            if if_seated and if_not:
+                held.update(pks)
+            elif if_seated or if_not:
+                seats = self._seat_ids()
+                held.update(pk for pk in pks if (pk in seats) == if_seated)
         if not held:
             return held
         if self._visible is None:
             if _visible_condition(self.user) is None:  # all of the partnership's: no query
-                self._visible = {pk for pk, _ in self._audits()}
+                self._visible = {pk for pks in self._audits().values() for pk in pks}
             else:
                 visible = audits_visible_to(self.user).filter(self.narrow).order_by()
                 self._visible = set(visible.values_list("pk", flat=True))
         return held & self._visible
 
-    def _audits(self) -> list[tuple[int, str]]:
-        if self._rows is None:
-            if not self.user.is_authenticated:
-                self._rows = []
-            else:
+    def _audits(self) -> dict[str, list[int]]:
+        """The partnership's audits' ids, by state."""
+        if self._by_state is None:
+            self._by_state = {}
+            if self.user.is_authenticated:
                 audits = Audit.objects.filter(self.narrow, partnership_id=self.user.partnership_id)
-                self._rows = list(audits.order_by().values_list("pk", "state"))
-        return self._rows
+                for pk, state in audits.order_by().values_list("pk", "state"):
+                    self._by_state.setdefault(state, []).append(pk)
+        return self._by_state
 
-    def _seated(self, pk: int) -> bool:
+    def _seat_ids(self) -> frozenset[int]:
         if self._seats is None:
             self._seats = panel_seat_ids(self.user)
-        return pk in self._seats
+        return self._seats
 
 
 def reads_panel_papers(user: AnyUser, state: str, seated: Seated) -> bool:

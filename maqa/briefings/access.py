@@ -54,7 +54,8 @@ def version_reader_audit_ids(audits: OpenAudits) -> set[int]:
 
 
 def published_briefing_ids(audits: OpenAudits) -> set[int]:
-    """Of those, the audits that are published or closed (reads_published_briefing)."""
+    """The set form of reads_published_briefing: of the audits the person may open, the ids
+    of those published or closed whose versions they read."""
     return audits.ids_where(reads_published_briefing)
 
 
