@@ -130,7 +130,7 @@ def opens(access: Callable[..., Any], *args: Any) -> bool:
     return True
 
 
-def reads_published_briefing(user: User, pk: int) -> bool:
+def published_briefing_opens(user: User, pk: int) -> bool:
     """The audit's published briefing (and the findings in it) opens for the person."""
     try:
         audit = access_briefing_audit(user, pk)
@@ -143,10 +143,10 @@ def pages_allow(user: User) -> set[Object]:
     """Every object of every partnership that a page opens for the person, asked one by one."""
     allowed: set[Object] = set()
     for pk, audit_id in Finding.objects.values_list("pk", "audit_id"):
-        if opens(access_findings_audit, user, audit_id) or reads_published_briefing(user, audit_id):
+        if opens(access_findings_audit, user, audit_id) or published_briefing_opens(user, audit_id):
             allowed.add(("finding", pk))
     for pk in Audit.objects.values_list("pk", flat=True):
-        if reads_published_briefing(user, pk):
+        if published_briefing_opens(user, pk):
             allowed.add(("briefing", pk))
     for pk in Resource.objects.values_list("pk", flat=True):
         if opens(access_in_partnership, user, Resource, pk):
@@ -214,7 +214,7 @@ def test_search_finds_what_the_pages_open_for_every_persona_state_and_kind(perso
     assert panel - both and both - panel
 
 
-def reads_versions_page(user: User, pk: int) -> bool:
+def versions_open(user: User, pk: int) -> bool:
     try:
         audit = access_audit(user, pk)
     except Http404:
@@ -236,11 +236,11 @@ def test_each_set_form_equals_its_predicate(personas, world):
             ),
             "versions": (
                 version_reader_audit_ids(open_audits),
-                {pk for pk in pks if reads_versions_page(user, pk)},
+                {pk for pk in pks if versions_open(user, pk)},
             ),
             "published briefing": (
                 published_briefing_ids(open_audits),
-                {pk for pk in pks if reads_published_briefing(user, pk)},
+                {pk for pk in pks if published_briefing_opens(user, pk)},
             ),
         }
         for form, (ids, expected) in forms.items():
