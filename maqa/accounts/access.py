@@ -55,12 +55,18 @@ def require_partnership_admin(user: AnyUser) -> None:
         raise PermissionDenied("Only a partnership admin can do this.")
 
 
+def in_partnership(user: AnyUser, model: Any) -> Any:
+    """The objects of the person's partnership (a queryset of ``model``): the set form of
+    access_in_partnership (the search's resources and themes)."""
+    if not user.is_authenticated:
+        return model.objects.none()
+    return model.objects.filter(partnership_id=user.partnership_id)
+
+
 def access_in_partnership(user: AnyUser, model: Any, pk: int) -> Any:
     """Fetch an object of the person's partnership; someone else's looks like a missing one."""
-    if not user.is_authenticated:
-        raise Http404
     try:
-        return model.objects.get(pk=pk, partnership_id=user.partnership_id)
+        return in_partnership(user, model).get(pk=pk)
     except model.DoesNotExist as exc:
         raise Http404 from exc
 

@@ -6,30 +6,57 @@ from django.http import Http404
 
 from maqa.accounts.access import AnyUser, is_partnership_admin, roles_of
 from maqa.accounts.models import Role
-from maqa.audits.access import access_audit
+from maqa.audits.access import OpenAudits, Seated, access_audit, holds
 from maqa.audits.models import Audit
 from maqa.briefings.models import BriefingVersion
 
+# The rules are AuditRules (maqa.audits.access): written once, asked of one audit by the
+# predicates below (holds) and of all the person's audits by the set forms (OpenAudits).
 
-def _is_panel_member_of(user: AnyUser, audit: Audit) -> bool:
-    return Role.PANEL_MEMBER in roles_of(user) and audit.panel_members.filter(pk=user.pk).exists()
 
-
-def can_preview(user: AnyUser, audit: Audit) -> bool:
+def previews(user: AnyUser, state: str, seated: Seated) -> bool:
     """The current (unpublished) briefing: admins always; the audit's panel members while it is
     in reporting or published."""
     if is_partnership_admin(user):
         return True
-    return audit.state in Audit.State.publishable() and _is_panel_member_of(user, audit)
+    return state in Audit.State.publishable() and seated()
 
 
-def can_read_versions(user: AnyUser, audit: Audit) -> bool:
+def reads_versions(user: AnyUser, state: str, seated: Seated) -> bool:
     """Published versions: admins; the audit's panel members and viewers once it is published."""
     if is_partnership_admin(user):
         return True
-    if audit.state not in Audit.State.published():
+    if state not in Audit.State.published():
         return False
-    return Role.VIEWER in roles_of(user) or _is_panel_member_of(user, audit)
+    return Role.VIEWER in roles_of(user) or seated()
+
+
+def can_preview(user: AnyUser, audit: Audit) -> bool:
+    """Whether the person may preview this audit's current briefing (previews)."""
+    return holds(previews, user, audit)
+
+
+def can_read_versions(user: AnyUser, audit: Audit) -> bool:
+    """Whether the person may read this audit's published versions (reads_versions)."""
+    return holds(reads_versions, user, audit)
+
+
+def reads_published_briefing(user: AnyUser, state: str, seated: Seated) -> bool:
+    """The briefing as published (the audit published or closed) and read through its versions:
+    where viewers read an audit's findings."""
+    return state in Audit.State.published() and reads_versions(user, state, seated)
+
+
+def version_reader_audit_ids(audits: OpenAudits) -> set[int]:
+    """The set form of can_read_versions: of the audits the person may open
+    (``OpenAudits(user, narrow)``), the ids whose published versions they read."""
+    return audits.ids_where(reads_versions)
+
+
+def published_briefing_ids(audits: OpenAudits) -> set[int]:
+    """The set form of reads_published_briefing: of the audits the person may open, the ids
+    of those published or closed whose versions they read."""
+    return audits.ids_where(reads_published_briefing)
 
 
 def can_open_briefing(user: AnyUser, audit: Audit) -> bool:

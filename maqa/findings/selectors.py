@@ -18,9 +18,8 @@ from django.db.models import F, Prefetch, Q, QuerySet
 from django.db.models.functions import Coalesce, Lower
 from django.http import Http404
 
-from maqa.accounts.access import AnyUser, access_in_partnership, is_partnership_admin, roles_of
-from maqa.accounts.models import Role
-from maqa.audits.access import access_audit
+from maqa.accounts.access import AnyUser, access_in_partnership, is_partnership_admin
+from maqa.audits.access import OpenAudits, Seated, access_audit, holds, reads_panel_papers
 from maqa.audits.models import Audit
 from maqa.findings.models import Finding, LearningTheme, Theme
 from maqa.organisations.models import Partnership, Resource
@@ -33,17 +32,27 @@ from maqa.returns.models import Return
 # --- access ---------------------------------------------------------------------------------
 
 
-def access_findings_audit(user: AnyUser, pk: int) -> Audit:
-    """The audit, if the person may read its findings: a partnership admin, or a panel member
-    named for it, from the panel state on. Anyone else (or any earlier state) gets 404."""
-    audit = access_audit(user, pk)
-    if audit.state not in Audit.State.at_panel():
-        raise Http404
+def opens_findings(user: AnyUser, state: str, seated: Seated) -> bool:
+    """(An AuditRule, maqa.audits.access.) The findings page of an audit at the panel or later:
+    its partnership admins, and the panel members named for it."""
     if is_partnership_admin(user):
-        return audit
-    if Role.PANEL_MEMBER in roles_of(user) and audit.panel_members.filter(pk=user.pk).exists():
-        return audit
-    raise Http404
+        return state in Audit.State.at_panel()
+    return reads_panel_papers(user, state, seated)
+
+
+def access_findings_audit(user: AnyUser, pk: int) -> Audit:
+    """The audit, if the person may read its findings (opens_findings). Anyone else (or any
+    earlier state) gets 404."""
+    audit = access_audit(user, pk)
+    if not holds(opens_findings, user, audit):
+        raise Http404
+    return audit
+
+
+def findings_audit_ids(audits: OpenAudits) -> set[int]:
+    """The set form of access_findings_audit: of the audits the person may open
+    (``OpenAudits(user, narrow)``), the ids whose findings page opens for them."""
+    return audits.ids_where(opens_findings)
 
 
 def can_edit_findings(audit: Audit) -> bool:
@@ -388,30 +397,24 @@ class Recurrence:
         return len(self.audits)
 
 
-def _findings_audits_q(user: AnyUser, prefix: str) -> Q:
-    """Audits whose findings page the person may open (as access_findings_audit decides)."""
-    states = Q(**{f"{prefix}state__in": Audit.State.at_panel()})
-    if is_partnership_admin(user):
-        return states
-    if Role.PANEL_MEMBER in roles_of(user):
-        return states & Q(**{f"{prefix}panel_members": user})
-    return Q(pk__in=[])
-
-
 def theme_recurrence(user: AnyUser, audit: Audit, slugs: Iterable[str]) -> dict[str, Recurrence]:
     """For each top-level theme slug (a subtheme's slug counts for its parent), the earlier
     audits of the partnership in which a point with that theme was a concern: earlier means a
     panel date before this audit's; only audits whose findings the person may open count.
 
-    One query for all the themes of a page, whatever their number. Keyed by top-level slug;
-    themes never a concern before are left out."""
+    One query for all the themes of a page, whatever their number, after the earlier audits'
+    ids (findings_audit_ids). Keyed by top-level slug; themes never a concern before are left
+    out."""
     tops = sorted({slug.split(".", 1)[0] for slug in slugs})
     if not tops:
+        return {}
+    earlier = findings_audit_ids(OpenAudits(user, Q(panel_date__lt=audit.panel_date)))
+    if not earlier:
         return {}
     through = Finding.themes.through
     rows = (
         through.objects.filter(  # type: ignore[misc]  # filters on an annotation
-            _findings_audits_q(user, "finding__audit__"),
+            finding__audit_id__in=earlier,
             finding__polarity=Finding.Polarity.CONCERN,
             finding__audit__partnership_id=audit.partnership_id,
             finding__audit__panel_date__lt=audit.panel_date,

@@ -19,6 +19,7 @@ from maqa.audits.access import (
     auditor_org_ids,
     audits_visible_to,
     can_reveal_identifiers,
+    holds,
 )
 from maqa.audits.models import Audit
 from maqa.audits.sampling import scope_description
@@ -27,6 +28,7 @@ from maqa.core.errors import ApplicationError
 from maqa.core.http import AuthedRequest, acting
 from maqa.core.models import AuditEvent
 from maqa.core.services import audit_record
+from maqa.findings.selectors import opens_findings
 from maqa.returns.access import access_child, returns_visible_to
 from maqa.returns.selectors import audit_rows_for
 from maqa.trends.reaudit import can_see_themes
@@ -55,8 +57,7 @@ def audit_detail(request: AuthedRequest, pk: int) -> HttpResponse:
         "briefing_link": can_open_briefing(request.user, audit),
         "scope": scope_description(audit),
         # The findings and panel pages: admins and the audit's panel, from the panel state on.
-        "findings_link": audit.state in Audit.State.at_panel()
-        and (is_admin or audit.panel_members.filter(pk=request.user.pk).exists()),
+        "findings_link": holds(opens_findings, request.user, audit),
         **_reaudit_context(request, audit),
     })  # fmt: skip
 

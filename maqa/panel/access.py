@@ -6,15 +6,10 @@ from __future__ import annotations
 
 from django.http import Http404
 
-from maqa.accounts.access import AnyUser, is_partnership_admin, roles_of
-from maqa.accounts.models import Role
-from maqa.audits.access import access_audit
+from maqa.accounts.access import AnyUser, is_partnership_admin
+from maqa.audits.access import access_audit, sits_on_panel
 from maqa.audits.models import Audit, Case
 from maqa.returns.models import Return
-
-
-def is_named_panel_member(user: AnyUser, audit: Audit) -> bool:
-    return Role.PANEL_MEMBER in roles_of(user) and audit.panel_members.filter(pk=user.pk).exists()
 
 
 def access_audit_panel(user: AnyUser, pk: int) -> Audit:
@@ -22,7 +17,7 @@ def access_audit_panel(user: AnyUser, pk: int) -> Audit:
     audit = access_audit(user, pk)
     if audit.state not in Audit.State.at_panel():
         raise Http404
-    if not (is_partnership_admin(user) or is_named_panel_member(user, audit)):
+    if not (is_partnership_admin(user) or sits_on_panel(user, audit)):
         raise Http404
     return audit
 
@@ -46,7 +41,7 @@ def access_audit_return(audit: Audit, pk: int) -> Return:
 def can_edit_panel(user: AnyUser, audit: Audit) -> bool:
     """The panel's record changes at the panel and in reporting, by its admins and members."""
     return audit.state in Audit.State.recording() and (
-        is_partnership_admin(user) or is_named_panel_member(user, audit)
+        is_partnership_admin(user) or sits_on_panel(user, audit)
     )
 
 

@@ -20,12 +20,13 @@ from django.utils import dateformat, timezone
 
 from maqa.accounts.access import is_partnership_admin
 from maqa.accounts.models import User
+from maqa.audits.access import sits_on_panel
 from maqa.audits.models import Audit, Case
 from maqa.core.errors import MAX_REASON, ApplicationError, checked_text
 from maqa.core.models import AuditEvent
 from maqa.core.services import audit_record
 from maqa.organisations.models import Organisation
-from maqa.panel.access import is_named_panel_member, why_not_editable
+from maqa.panel.access import why_not_editable
 from maqa.panel.models import PanelAttendance, PanelGrade, PanelNote
 from maqa.panel.selectors import grade_shown
 
@@ -67,7 +68,7 @@ def _lock_editable(actor: User, audit: Audit) -> Audit:
     through a save), if the actor may change its panel record now."""
     current = Audit.objects.select_for_update().get(pk=audit.pk)
     if current.partnership_id != actor.partnership_id or not (
-        is_partnership_admin(actor) or is_named_panel_member(actor, current)
+        is_partnership_admin(actor) or sits_on_panel(actor, current)
     ):
         raise ApplicationError("Only the partnership admin and the audit's panel can change this.")
     if current.state not in Audit.State.recording():

@@ -8,7 +8,7 @@ from django.http import Http404
 
 from maqa.accounts.access import AnyUser, is_partnership_admin, roles_of
 from maqa.accounts.models import Role
-from maqa.audits.access import auditor_org_ids
+from maqa.audits.access import auditor_org_ids, is_panel_reader
 from maqa.audits.models import Audit, Case
 from maqa.returns.models import Return
 
@@ -21,11 +21,7 @@ def returns_visible_to(user: AnyUser, audit: Audit) -> QuerySet[Return]:
     condition = Q(pk__in=[])
     if Role.AGENCY_AUDITOR in roles:
         condition |= Q(organisation__in=auditor_org_ids(user))
-    if (
-        Role.PANEL_MEMBER in roles
-        and audit.state in Audit.State.at_panel()
-        and audit.panel_members.filter(pk=user.pk).exists()
-    ):
+    if is_panel_reader(user, audit):
         condition |= Q(pk__isnull=False)
     return returns.filter(condition)
 

@@ -1,14 +1,16 @@
 """One search over the learning a person may see: findings, briefings, resources and actions.
 
 ``search(user, query, ...)`` is the only entry point (the page, ``maqa search`` and the bench use
-it). Who sees what follows the pages the results link to:
+it). Who sees what follows the pages the results link to (``maqa.search.visibility`` takes each
+rule from the page's own access module, in its set form):
 
 - findings: of audits whose findings page the person may open (a partnership admin, or a panel
   member named for the audit, from the panel state on: ``access_findings_audit``), and of every
-  published or closed audit for a viewer (they read them in the published briefing);
+  audit whose published briefing they read, where the findings are (published or closed, and
+  ``can_read_versions``: for a viewer, every one);
 - briefings: of published and closed audits (native and imported), for admins, viewers and the
   audit's panel members (``can_read_versions``);
-- resources: the person's partnership's library;
+- resources: the person's partnership's library (``access_in_partnership``);
 - actions: ``maqa.actions.access.actions_visible_to``.
 
 Agency auditors see no findings or briefings through search (they never see findings), only their
@@ -47,7 +49,6 @@ from maqa.search.visibility import Filters, audit_sets, visibility_sql
 KINDS = ("finding", "briefing", "resource", "action")
 KIND_LABELS = {"finding": "Finding", "briefing": "Briefing", "resource": "Resource",
                "action": "Action"}  # fmt: skip
-VERSION_STATES = (Audit.State.PUBLISHED, Audit.State.CLOSED)
 MAX_LIMIT = 100
 # Without the maqa[ml] extra; with it, semantic.MODE (maqa/search/semantic.py).
 FULL_TEXT = "full text (stemmed words and phrases)"
@@ -213,7 +214,7 @@ def _top_theme_names(through: Any, key: str, ids: list[int]) -> dict[int, list[s
 
 
 def _results(
-    user: User, hits: list[Hit], marked: dict[int, str], page_audits: set[int] | None
+    user: User, hits: list[Hit], marked: dict[int, str], page_audits: set[int]
 ) -> list[SearchResult]:
     by_kind: dict[str, list[int]] = {}
     for hit in hits:
@@ -259,7 +260,7 @@ def _text_of(kind: str, obj: Any) -> str:
 
 
 def _result(
-    hit: Hit, obj: Any, excerpt: str, page_audits: set[int] | None, themes: list[str]
+    hit: Hit, obj: Any, excerpt: str, page_audits: set[int], themes: list[str]
 ) -> SearchResult:
     excerpt = excerpt.strip() or _text_of(hit.kind, obj)
     common: dict[str, Any] = {
@@ -269,10 +270,9 @@ def _result(
     }
     if hit.kind == "finding":
         audit = obj.audit
-        opens = page_audits is None or audit.pk in page_audits
         url = (
             reverse("findings:finding-list", args=[audit.pk]) + f"#point-{obj.pk}"
-            if opens
+            if audit.pk in page_audits
             else reverse("briefings:briefing", args=[audit.pk])
         )
         return SearchResult(

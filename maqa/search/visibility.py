@@ -1,12 +1,24 @@
 """Who sees what through search, as one SQL condition on the index row ``d``.
 
 The rules are those of the pages the results link to (the module docstring of
-:mod:`maqa.search.selectors` lists them). For speed they reach the ranking query as short lists
-of ids worked out here first, not as nested subqueries: a partnership has a few hundred audits
-at most, so "the audits whose findings this person may see, of that year, with that agency" is
-one small query and a list of ids, and the condition on each matched row is a lookup in it.
-A finding's polarity is a column of the index row (kept by the triggers); a theme is one
-indexed subquery on the findings' themes table.
+:mod:`maqa.search.selectors` lists them), and they are not written here again: each list below is
+the set form of a page's own access rule, built from the same code as the predicate the page asks
+(maqa.audits.access explains the two forms):
+
+- findings: ``findings_audit_ids`` (the findings page, ``access_findings_audit``), and
+  ``published_briefing_ids``, the audits in ``Audit.State.published()`` whose versions the
+  person reads (``can_read_versions``): the published briefing the findings are read in;
+- briefings: that second list;
+- resources and themes: ``in_partnership`` (``access_in_partnership``);
+- actions: ``actions_visible_to`` (``access_action``).
+
+For speed they reach the ranking query as short lists of ids worked out here first, not as
+nested subqueries: a partnership has a few hundred audits at most, so "the audits whose findings
+this person may see, of that year, with that agency" is one small query and a list of ids, and
+the condition on each matched row is a lookup in it. A finding's polarity is a column of the
+index row (kept by the triggers); a theme is one indexed subquery on the findings' themes table.
+``maqa/search/tests/test_visibility.py`` checks the lists against the pages' predicates for every
+persona and audit state.
 """
 
 # ruff: noqa: S608 -- the SQL is assembled from constants and %s placeholders only; every id and
@@ -20,14 +32,15 @@ from typing import Any
 
 from django.db.models import Q
 
-from maqa.accounts.access import is_partnership_admin, roles_of
-from maqa.accounts.models import Role, User
+from maqa.accounts.access import in_partnership
+from maqa.accounts.models import User
 from maqa.actions.access import actions_visible_to
-from maqa.audits.models import Audit
+from maqa.audits.access import OpenAudits
+from maqa.briefings.access import published_briefing_ids
 from maqa.findings.models import Theme
+from maqa.findings.selectors import findings_audit_ids
 from maqa.organisations.models import Resource
 
-VERSION_STATES = (Audit.State.PUBLISHED, Audit.State.CLOSED)
 FINDING_THEMES = "findings_finding_themes"
 
 
@@ -41,44 +54,28 @@ class Filters:
 
 @dataclass(frozen=True)
 class AuditSets:
-    """Ids of the partnership's audits: whose findings the person finds, whose briefings, and
-    whose findings page opens for them (None: every audit they find findings of)."""
+    """Ids of the person's audits: whose findings they find, whose briefings, and whose
+    findings page opens for them (the others' findings are read in the published briefing)."""
 
     findings: list[int]
     briefings: list[int]
-    findings_page: set[int] | None
+    findings_page: set[int]
 
 
 def audit_sets(user: User, filters: Filters | None = None) -> AuditSets:
-    """The person's audits, narrowed by the year and agency filters: two small queries."""
+    """The person's audits, narrowed by the year and agency filters: one small query, one more
+    if they may open any (and the panel seats, for a panel member)."""
     filters = filters or Filters()
-    admin = is_partnership_admin(user)
-    roles = roles_of(user)
-    panel = Role.PANEL_MEMBER in roles and not admin
-    viewer = Role.VIEWER in roles or admin
-    audits = Audit.objects.filter(partnership_id=user.partnership_id)
+    narrow = Q()
     if filters.year is not None:
-        audits = audits.filter(panel_date__year=filters.year)
+        narrow &= Q(panel_date__year=filters.year)
     if filters.agency is not None:
-        audits = audits.filter(agencies=filters.agency)
-    sits_on: set[int] = set()
-    if panel:
-        sits_on = set(
-            Audit.panel_members.through.objects.filter(user_id=user.pk)
-            .order_by()
-            .values_list("audit_id", flat=True)
-        )
-    findings: list[int] = []
-    briefings: list[int] = []
-    for pk, state in audits.order_by().values_list("pk", "state"):
-        at_panel = state in Audit.State.at_panel()
-        published = state in VERSION_STATES
-        if (admin and at_panel) or (panel and at_panel and pk in sits_on) or (viewer and published):
-            findings.append(pk)
-        if published and (viewer or (panel and pk in sits_on)):
-            briefings.append(pk)
-    page = None if admin else {pk for pk in findings if pk in sits_on}
-    return AuditSets(findings, briefings, page)
+        narrow &= Q(agencies=filters.agency)
+    audits = OpenAudits(user, narrow)
+    page = findings_audit_ids(audits)
+    # The published briefing: viewers read the findings there, and it is the briefing found.
+    published = published_briefing_ids(audits)
+    return AuditSets(sorted(page | published), sorted(published), page)
 
 
 def _ids(values: Sequence[int]) -> str:
@@ -86,7 +83,7 @@ def _ids(values: Sequence[int]) -> str:
 
 
 def _theme_ids(user: User, slugs: Sequence[str]) -> list[int]:
-    themes = Theme.objects.filter(partnership_id=user.partnership_id)
+    themes = in_partnership(user, Theme)
     return list(
         themes.filter(Q(slug__in=slugs) | Q(parent__slug__in=slugs)).values_list("pk", flat=True)
     )
@@ -133,13 +130,15 @@ def visibility_sql(
             params += theme_ids
         parts.append(f"({sql})")
     if "resource" in wanted and filters.year is None and filters.agency is None:
-        if theme_ids is None:
-            parts.append("(d.kind = 'resource')")  # the partnership's library
+        resources = in_partnership(user, Resource).order_by()
+        if theme_ids is None:  # the partnership's library: a subquery of a few dozen rows
+            sql, sub_params = resources.values("pk").query.sql_with_params()
+            parts.append(f"(d.kind = 'resource' AND d.object_id IN ({sql}))")
+            params += sub_params
         else:
             slugs = set(Theme.objects.filter(pk__in=theme_ids).values_list("slug", flat=True))
             tagged = [
-                pk for pk, themes in Resource.objects.filter(
-                    partnership_id=user.partnership_id).values_list("pk", "themes")
+                pk for pk, themes in resources.values_list("pk", "themes")
                 if set(themes or []) & slugs
             ]  # fmt: skip
             if tagged:
@@ -164,4 +163,6 @@ def visibility_sql(
 def _joined(parts: list[str], params: list[Any]) -> tuple[str, list[Any]] | None:
     if not parts:
         return None
+    # The partnership is a second lock, not the rule: every list and subquery above is of the
+    # person's partnership already.
     return "d.partnership_id = %s AND (" + " OR ".join(parts) + ")", params

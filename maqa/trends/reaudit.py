@@ -13,23 +13,15 @@ from django.http import Http404
 
 from maqa.accounts.access import AnyUser, is_partnership_admin, roles_of
 from maqa.accounts.models import Role
-from maqa.audits.access import access_audit
+from maqa.audits.access import access_audit, is_panel_reader
 from maqa.audits.models import Audit
 from maqa.audits.reaudit import GONE, NEW, NONE, RECURRING
 from maqa.findings.models import Finding
 from maqa.panel.models import PanelGrade
 
 
-def _on_panel(user: AnyUser, audit: Audit) -> bool:
-    return (
-        audit.state in Audit.State.at_panel()
-        and Role.PANEL_MEMBER in roles_of(user)
-        and audit.panel_members.filter(pk=user.pk).exists()
-    )
-
-
 def can_see_grades(user: AnyUser, audit: Audit) -> bool:
-    return is_partnership_admin(user) or _on_panel(user, audit)
+    return is_partnership_admin(user) or is_panel_reader(user, audit)
 
 
 def can_see_themes(user: AnyUser, audit: Audit) -> bool:
