@@ -120,7 +120,7 @@ def _check_count(problems: list[str], where: str, value: Any) -> None:
         problems.append(f"{where} must be a whole number of 0 or more, not {value!r}.")
 
 
-def _checkage_words(problems: list[str], where: str, value: Any) -> None:
+def _check_age(problems: list[str], where: str, value: Any) -> None:
     if value is None:
         return
     if not isinstance(value, dict):
@@ -173,7 +173,7 @@ def validate_record(record: Any) -> list[str]:
         for name in ("count", "boys", "girls"):
             _check_count(problems, f"children.{name}", children.get(name))
         for name in ("age_min", "age_max"):
-            _checkage_words(problems, f"children.{name}", children.get(name))
+            _check_age(problems, f"children.{name}", children.get(name))
         plan_types = children.get("plan_types")
         _check_str_list(problems, "children.plan_types", plan_types)
         if isinstance(plan_types, list):
