@@ -42,6 +42,8 @@ def make_audit(
     """
     csc = Organisation.objects.get(partnership=personas.partnership, short_name="CSC")
     tool = AuditTool.objects.get(partnership=personas.partnership, slug="multi-agency-case-audit")
+    tool_version = tool.latest
+    assert tool_version is not None
     today = datetime.date.today()
     audit = audit_create(
         actor=personas.admin,
@@ -57,7 +59,7 @@ def make_audit(
             "returns_due": today + datetime.timedelta(days=14),
             "panel_date": today + datetime.timedelta(days=28),
             "lead": personas.admin,
-            "tool_version": tool.latest,
+            "tool_version": tool_version,
         },
         agencies=[personas.police_org, personas.health_org, csc],
         panel_members=[personas.panel],
