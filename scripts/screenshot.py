@@ -149,6 +149,8 @@ def prepare_data() -> dict[str, int]:
     partnership = admin.partnership
     orgs = {o.short_name: o for o in Organisation.objects.filter(partnership=partnership)}
     tool = AuditTool.objects.get(partnership=partnership, slug="multi-agency-case-audit")
+    tool_version = tool.latest
+    assert tool_version is not None
     today = timezone.localdate()
     draft = audit_create(
         actor=admin,
@@ -164,7 +166,7 @@ def prepare_data() -> dict[str, int]:
             "returns_due": today + datetime.timedelta(days=30),
             "panel_date": today + datetime.timedelta(days=45),
             "lead": admin,
-            "tool_version": tool.latest,
+            "tool_version": tool_version,
         },
         agencies=[orgs[n] for n in ("Social Care", "Police", "Community Health", "GPs")],
         panel_members=list(User.objects.filter(email="panel@demo.test")),

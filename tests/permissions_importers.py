@@ -17,6 +17,7 @@ from typing import Any
 from django.urls import NoReverseMatch, reverse
 
 from maqa.audits.models import Audit
+from maqa.briefings.types import BriefingRecord
 from maqa.importers.models import ImportBatch, ImportedDocument
 from maqa.testing.personas import Personas
 from tests.permissions import ADMIN_LIST, ADMIN_OBJECT, Rule
@@ -55,7 +56,7 @@ def _mounted() -> bool:
 
 MATRIX_PART: dict[str, Rule] = ROWS if _mounted() else {}
 
-RECORD = {
+RECORD: BriefingRecord = {
     "title": "Multi-Agency Case File Audit: Matrix",
     "theme": "Matrix",
     "audit_date": "2020-01",

@@ -89,7 +89,7 @@ class ActionForm(GovukForm):
             .order_by("parent__name", "name")
         )
 
-    def service_kwargs(self) -> dict[str, Any]:
+    def service_kwargs(self) -> services.ActionFields:
         data = self.cleaned_data
         return {
             "description": data["description"],

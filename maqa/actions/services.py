@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from datetime import date
-from typing import Any
+from typing import Any, TypedDict
 
 from django.db import transaction
 from django.db.models import F
@@ -48,6 +48,18 @@ NO_MEASURE = "Enter a measure of success: how you will know the action has made 
 NOT_ALLOWED = "You cannot do this to this action."
 S = Action.Status
 K = ActionUpdate.Kind
+
+
+class ActionFields(TypedDict):
+    """What a person writes of an action (the action form), as action_create and action_edit
+    take it: ``services.action_create(actor=..., ip=..., **fields)``."""
+
+    description: str
+    owner_organisation: Organisation | None
+    owner_person: User | None
+    due_date: date | None
+    measure_of_success: str
+    themes: list[Theme]
 
 
 # --- checks ---------------------------------------------------------------------------------

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
+from datetime import date
+from typing import TYPE_CHECKING, Any, TypedDict
 
 from django.db import transaction
 
@@ -16,6 +17,9 @@ from maqa.core.errors import ApplicationError
 from maqa.core.models import AuditEvent
 from maqa.core.services import audit_record, changes_between
 from maqa.core.versioning import locked_at_version
+
+if TYPE_CHECKING:
+    from maqa.tools.models import AuditToolVersion
 
 DEFAULT_AIM = (
     "To find out how well agencies work together for children in this theme: whether each agency "
@@ -36,6 +40,24 @@ PLAN_FIELDS = [
 ]  # fmt: skip
 
 
+class AuditPlan(TypedDict, total=False):
+    """An audit's plan as audit_create and audit_update take it: the PLAN_FIELDS and reaudit_of.
+    audit_create needs all but reaudit_of; audit_update changes only the keys given."""
+
+    theme: str
+    aim: str
+    plan_types: list[str]  # PlanType values
+    cp_categories: list[str]  # CPCategory values
+    age_min_years: int | None
+    age_max_years: int | None
+    sample_size: int
+    returns_due: date
+    panel_date: date
+    lead: User
+    tool_version: AuditToolVersion
+    reaudit_of: Audit | None
+
+
 def _plain(value: Any) -> Any:
     if hasattr(value, "pk"):
         return value.pk
@@ -44,7 +66,7 @@ def _plain(value: Any) -> Any:
     return value
 
 
-def _check_plan(data: dict[str, Any]) -> None:
+def _check_plan(data: AuditPlan) -> None:
     low, high = data.get("age_min_years"), data.get("age_max_years")
     if low is not None and high is not None and low > high:
         raise ApplicationError(
@@ -61,7 +83,7 @@ def audit_create(
     *,
     actor: User,
     ip: str | None,
-    data: dict[str, Any],
+    data: AuditPlan,
     agencies: list[Any],
     panel_members: list[User] | None = None,
 ) -> Audit:
@@ -94,7 +116,7 @@ def audit_update(
     actor: User,
     ip: str | None,
     audit: Audit,
-    data: dict[str, Any],
+    data: AuditPlan,
     agencies: list[Any],
     panel_members: list[User],
     version: int,
@@ -104,7 +126,7 @@ def audit_update(
     if audit.state != Audit.State.DRAFT:
         scope = {"plan_types", "cp_categories", "age_min_years", "age_max_years", "sample_size",
                  "tool_version"}  # fmt: skip
-        changed_scope = [k for k in scope if k in data and getattr(audit, k) != data[k]]
+        changed_scope = [k for k in scope if k in data and getattr(audit, k) != data.get(k)]
         if changed_scope or set(agencies) != set(audit.agencies.all()):
             raise ApplicationError(
                 "The scope, sample size, audit tool and agencies are fixed once returns open."

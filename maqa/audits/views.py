@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpResponse
@@ -18,8 +16,6 @@ from maqa.audits.forms import AuditForm
 from maqa.core.errors import ApplicationError
 from maqa.core.http import AuthedRequest, acting
 
-PLAN_KEYS = services.PLAN_FIELDS
-
 
 @login_required
 def audit_edit(request: AuthedRequest, pk: int | None = None) -> HttpResponse:
@@ -30,7 +26,21 @@ def audit_edit(request: AuthedRequest, pk: int | None = None) -> HttpResponse:
         request.POST or None, initial=initial, partnership=request.user.partnership, audit=audit
     )
     if request.method == "POST" and form.is_valid():
-        data: dict[str, Any] = {k: form.cleaned_data[k] for k in [*PLAN_KEYS, "reaudit_of"]}
+        plan = form.cleaned_data
+        data: services.AuditPlan = {
+            "theme": plan["theme"],
+            "aim": plan["aim"],
+            "plan_types": plan["plan_types"],
+            "cp_categories": plan["cp_categories"],
+            "age_min_years": plan["age_min_years"],
+            "age_max_years": plan["age_max_years"],
+            "sample_size": plan["sample_size"],
+            "returns_due": plan["returns_due"],
+            "panel_date": plan["panel_date"],
+            "lead": plan["lead"],
+            "tool_version": plan["tool_version"],
+            "reaudit_of": plan["reaudit_of"],
+        }
         try:
             if audit is None:
                 audit = services.audit_create(

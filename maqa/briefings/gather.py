@@ -19,11 +19,12 @@ from collections import Counter, defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
-from typing import Any, NamedTuple
+from typing import NamedTuple
 
 from django.db.models import QuerySet
 
 from maqa.audits.models import Audit, Case
+from maqa.briefings.types import Age, BriefingRecord
 from maqa.briefings.words import (
     PLAN_TYPES,
     TITLE_PREFIX,
@@ -110,14 +111,14 @@ def gather(audit: Audit) -> AuditData:
 # Words -------------------------------------------------------------------------------------
 
 
-def age_value(months: int) -> dict[str, Any]:
+def age_value(months: int) -> Age:
     """An age as the briefings state it: months under two years, whole years from then on."""
     if months < 24:
         return {"value": months, "unit": "month"}
     return {"value": months // 12, "unit": "year"}
 
 
-def age_range(children: Sequence[ChildData]) -> tuple[dict[str, Any] | None, dict[str, Any] | None]:
+def age_range(children: Sequence[ChildData]) -> tuple[Age | None, Age | None]:
     """(age_min, age_max) of the children whose age is known. The youngest is left unstated
     (None) when under a month old, so the briefing says "aged 4 years and under"."""
     ages = [c.age_months for c in children if c.age_months is not None]
@@ -127,7 +128,7 @@ def age_range(children: Sequence[ChildData]) -> tuple[dict[str, Any] | None, dic
     return (youngest if youngest["value"] > 0 else None), oldest
 
 
-def ages_phrase(age_min: dict[str, Any] | None, age_max: dict[str, Any] | None) -> str:
+def ages_phrase(age_min: Age | None, age_max: Age | None) -> str:
     """ "aged between 9 months and 15 years", "aged between 3 and 15 years", "aged 3 years and
     under", "6 years old" (everyone the same age); "" when no age is known."""
     if age_max is None:
@@ -283,7 +284,7 @@ def _warnings(data: AuditData, age_known: int) -> list[str]:
     return warnings
 
 
-def build_record(data: AuditData) -> dict[str, Any]:
+def build_record(data: AuditData) -> BriefingRecord:
     """The briefing record of an audit (pure: no database, no clock)."""
     children = data.children
     count = len(children)

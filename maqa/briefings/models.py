@@ -1,7 +1,12 @@
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from django.conf import settings
 from django.db import models
+
+if TYPE_CHECKING:
+    from maqa.briefings.types import BriefingRecord
 
 
 class BriefingVersion(models.Model):
@@ -11,7 +16,7 @@ class BriefingVersion(models.Model):
         "audits.Audit", on_delete=models.PROTECT, related_name="briefing_versions"
     )
     number = models.PositiveIntegerField()
-    record = models.JSONField()
+    record: models.JSONField[BriefingRecord, BriefingRecord] = models.JSONField()
     html = models.TextField()
     pdf = models.BinaryField()
     docx = models.BinaryField()
@@ -45,7 +50,7 @@ class PublicationRequest(models.Model):
     audit = models.ForeignKey(
         "audits.Audit", on_delete=models.CASCADE, related_name="publication_requests"
     )
-    record = models.JSONField()
+    record: models.JSONField[BriefingRecord, BriefingRecord] = models.JSONField()
     change_note = models.TextField(blank=True)
     requested_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"

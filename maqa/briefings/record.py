@@ -15,11 +15,12 @@ audit.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any, TypeGuard
 from urllib.parse import urlsplit
 
+from maqa.briefings.types import BriefingRecord, ChildrenFacts
 from maqa.briefings.words import (
     PLAN_TYPES,
     TITLE_PREFIX,
@@ -286,17 +287,17 @@ def _texts(values: Iterable[Any] | None) -> list[str]:
     return [t for t in (clean_text(v) for v in values or () if isinstance(v, str)) if t]
 
 
-def _plan_phrase_of(children: Mapping[str, Any]) -> str:
+def _plan_phrase_of(children: ChildrenFacts) -> str:
     """The plans of the record's children (their kinds, and the counts' kinds) in words."""
     kinds = [*(children.get("plan_types") or []), *(children.get("plan_counts") or {})]
     return plan_phrase(kinds, [c.lower() for c in _texts(children.get("cp_categories"))])
 
 
-def _counts_sentence_of(children: Mapping[str, Any]) -> str | None:
+def _counts_sentence_of(children: ChildrenFacts) -> str | None:
     return plan_counts_sentence(children.get("plan_counts") or {}, children.get("count")) or None
 
 
-def _all_on_one_plan(children: Mapping[str, Any]) -> bool:
+def _all_on_one_plan(children: ChildrenFacts) -> bool:
     """Whether "N children, each <plan>" is true: several kinds named (each child has one of
     them), or one kind that every child in the sample has."""
     kinds = set(children.get("plan_types") or []) | set(children.get("plan_counts") or {})
@@ -307,7 +308,7 @@ def _all_on_one_plan(children: Mapping[str, Any]) -> bool:
     return count is not None and (children.get("plan_counts") or {}).get(kind) == count
 
 
-def _panel_lead(audit_date: Any) -> str:
+def _panel_lead(audit_date: str | None) -> str:
     """'On 7th March 2024 the audit panel', 'In March 2024 the audit panel', 'The audit panel'."""
     if not audit_date:
         return "The audit panel"
@@ -316,7 +317,7 @@ def _panel_lead(audit_date: Any) -> str:
     return f"{on} {ordinal_date(audit_date)} the audit panel"
 
 
-def _composed_intro(record: Mapping[str, Any]) -> list[str]:
+def _composed_intro(record: BriefingRecord) -> list[str]:
     """The opening paragraphs, written from the record when it carries no ``intro`` of its own."""
     children = record.get("children") or {}
     count = children.get("count")
@@ -350,9 +351,9 @@ def _composed_intro(record: Mapping[str, Any]) -> list[str]:
     if aged:
         about.append(f"When audited, the children were {aged}.")
     sexes = [
-        f"{number_words(children[key])} {noun if children[key] == 1 else noun + 's'}"
-        for key, noun in (("boys", "boy"), ("girls", "girl"))
-        if _is_int(children.get(key))
+        f"{number_words(n)} {noun if n == 1 else noun + 's'}"
+        for n, noun in ((children.get("boys"), "boy"), (children.get("girls"), "girl"))
+        if _is_int(n)
     ]
     if sexes:
         about.append(f"The sample has {join_and(sexes)}.")
@@ -367,7 +368,7 @@ def _composed_intro(record: Mapping[str, Any]) -> list[str]:
     return paragraphs
 
 
-def _organisations_sentence(record: Mapping[str, Any]) -> str | None:
+def _organisations_sentence(record: BriefingRecord) -> str | None:
     organisations = _texts(record.get("organisations"))
     if not organisations:
         return None
@@ -383,7 +384,7 @@ def _key(text: str) -> str:
     return " ".join(re.sub(r"[^a-z0-9]+", " ", text.lower()).split())
 
 
-def _resources(record: Mapping[str, Any]) -> list[Resource]:
+def _resources(record: BriefingRecord) -> list[Resource]:
     """The resources by name, each with its address where ``links`` has one for that name."""
     urls: dict[str, str | None] = {}
     link_titles: list[str] = []
@@ -404,7 +405,7 @@ def _resources(record: Mapping[str, Any]) -> list[Resource]:
     return resources
 
 
-def briefing_content(record: Any) -> BriefingContent:
+def briefing_content(record: BriefingRecord) -> BriefingContent:
     """The visible content of ``record``; raises :class:`InvalidRecord` if it is not valid."""
     problems = validate_record(record)
     if problems:

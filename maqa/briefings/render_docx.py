@@ -34,6 +34,7 @@ from maqa.briefings.record import (
     briefing_content,
 )
 from maqa.briefings.render_html import image_mime_type
+from maqa.briefings.types import BriefingRecord
 
 TEXT = RGBColor(0x0B, 0x0C, 0x0C)
 BRAND = RGBColor(0x1D, 0x70, 0xB8)
@@ -255,7 +256,7 @@ def build_document(content: BriefingContent, *, logo_path: Path | None = None) -
     return document
 
 
-def render_docx(record: dict[str, Any], *, logo_path: Path | None = None) -> bytes:
+def render_docx(record: BriefingRecord, *, logo_path: Path | None = None) -> bytes:
     """The briefing as a .docx file.
 
     ``logo_path``: the partnership's logo (PNG or JPEG), placed at the top with alternative text.

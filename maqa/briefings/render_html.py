@@ -17,6 +17,7 @@ from django.utils.safestring import SafeString, mark_safe
 
 from maqa.briefings import record as briefing_record
 from maqa.briefings.record import BriefingContent, briefing_content
+from maqa.briefings.types import BriefingRecord
 
 PACKAGE_DIR = Path(__file__).resolve().parent
 TEMPLATES_DIR = PACKAGE_DIR / "templates"
@@ -91,7 +92,7 @@ def render_document(
 
 
 def render_html(
-    record: dict[str, Any],
+    record: BriefingRecord,
     *,
     logo: bytes | None = None,
     standalone: bool = True,

@@ -19,6 +19,7 @@ from weasyprint.urls import URLFetcherResponse, path2url
 
 from maqa.briefings.record import briefing_content
 from maqa.briefings.render_html import STATIC_DIR, image_mime_type, render_document
+from maqa.briefings.types import BriefingRecord
 
 STYLESHEETS = ["briefing.css", "briefing-print.css"]
 
@@ -62,7 +63,7 @@ class BriefingURLFetcher(URLFetcher):
         return URLFetcherResponse(path2url(str(path)), body, response_headers)
 
 
-def render_pdf(record: dict[str, Any], *, logo_path: Path | None = None) -> bytes:
+def render_pdf(record: BriefingRecord, *, logo_path: Path | None = None) -> bytes:
     """The briefing as an A4 PDF/UA-1 document, its title and language in the metadata.
 
     ``logo_path``: the partnership's uploaded logo (PNG or JPEG), the only file outside the

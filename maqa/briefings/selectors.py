@@ -18,7 +18,6 @@ import hashlib
 import json
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
 from maqa.accounts.access import is_partnership_admin
 from maqa.accounts.models import User
@@ -27,6 +26,7 @@ from maqa.audits.models import Audit
 from maqa.briefings.access import can_preview, can_read_versions
 from maqa.briefings.gather import build_record, gather
 from maqa.briefings.models import BriefingVersion, PublicationRequest
+from maqa.briefings.types import BriefingRecord
 from maqa.core.errors import ApplicationError
 
 FILES = {
@@ -43,7 +43,7 @@ FILES = {
 # --- the identifier check ---------------------------------------------------------------------
 
 
-def record_texts(record: dict[str, Any], *, change_note: str = "") -> list[tuple[str, str]]:
+def record_texts(record: BriefingRecord, *, change_note: str = "") -> list[tuple[str, str]]:
     """Every piece of text a briefing shows, with where it is, in the words of the briefing."""
     texts: list[tuple[str, str]] = [("The title", record.get("title") or "")]
     theme = record.get("theme") or ""
@@ -91,7 +91,7 @@ def record_texts(record: dict[str, Any], *, change_note: str = "") -> list[tuple
     return texts  # fmt: skip
 
 
-def briefing_scan(audit: Audit, record: dict[str, Any], *, change_note: str = "") -> list[Hit]:
+def briefing_scan(audit: Audit, record: BriefingRecord, *, change_note: str = "") -> list[Hit]:
     """Everything in the briefing that could identify a child, with where it is."""
     return scan_texts(record_texts(record, change_note=change_note), sample_identifiers(audit))
 
@@ -126,7 +126,7 @@ def briefing_free_text(audit: Audit) -> list[tuple[str, str]]:
 # --- the current briefing ---------------------------------------------------------------------
 
 
-def briefing_current(audit: Audit) -> dict[str, Any]:
+def briefing_current(audit: Audit) -> BriefingRecord:
     """The audit's briefing record as it stands now."""
     return build_record(gather(audit))
 
@@ -140,7 +140,7 @@ def partnership_logo_path(audit: Audit) -> Path | None:
     return path if path.is_file() else None
 
 
-def render_fragment(audit: Audit, record: dict[str, Any], *, top_heading: int = 3) -> str:
+def render_fragment(audit: Audit, record: BriefingRecord, *, top_heading: int = 3) -> str:
     """The briefing as a fragment for an app page (the partnership's logo embedded)."""
     from maqa.briefings.render_html import render_html
 
@@ -153,7 +153,7 @@ def render_fragment(audit: Audit, record: dict[str, Any], *, top_heading: int = 
     )
 
 
-def render_file(audit: Audit, record: dict[str, Any], kind: str) -> bytes:
+def render_file(audit: Audit, record: BriefingRecord, kind: str) -> bytes:
     """One downloadable file of the briefing: html (a standalone page), pdf, docx or json."""
     logo = partnership_logo_path(audit)
     if kind == "html":
@@ -200,7 +200,7 @@ class BriefingOverview:
     audit: Audit
     is_admin: bool
     can_preview: bool
-    record: dict[str, Any] | None  # the current record, for those who may preview it
+    record: BriefingRecord | None  # the current record, for those who may preview it
     shown_html: str  # the current briefing, or the latest version for those who may not
     hits: list[Hit]
     versions: list[BriefingVersion]

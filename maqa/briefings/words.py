@@ -7,7 +7,8 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Mapping, Sequence
 from datetime import date
-from typing import Any
+
+from maqa.briefings.types import Age
 
 TITLE_PREFIX = "Multi Agency Quality Assurance Audit"
 
@@ -89,7 +90,7 @@ def parse_audit_date(value: str) -> tuple[int, int, int | None] | None:
     return None
 
 
-def age_words(age: Mapping[str, Any]) -> str:
+def age_words(age: Age) -> str:
     value, unit = age["value"], age["unit"]
     return f"{value} {unit}{'' if value == 1 else 's'}"
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ipaddress
+from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
 from django.db import models, transaction
@@ -100,7 +101,7 @@ def stored_json(value: Any) -> Any:
     return value
 
 
-def changes_between(before: dict[str, Any], after: dict[str, Any]) -> dict[str, Any]:
+def changes_between(before: Mapping[str, Any], after: Mapping[str, Any]) -> dict[str, Any]:
     """A summary of changed fields, {field: [old, new]}, for an audit event."""
     return {
         key: [before.get(key), value] for key, value in after.items() if before.get(key) != value

@@ -37,7 +37,7 @@ from maqa.organisations.models import Organisation, Partnership
 from maqa.panel.models import PanelAttendance, PanelGrade
 from maqa.returns.models import Return, ReturnRevision
 from maqa.returns.selectors import content_of
-from maqa.tools.definition import questions_of
+from maqa.tools.definition import Question, questions_of
 from maqa.tools.models import AuditToolVersion
 
 BATCH = 1000
@@ -355,7 +355,7 @@ class _Writer(ActionsMixin):
     def add_returns(
         self,
         plans: list[_AuditPlan],
-        questions: list[dict[str, Any]],
+        questions: list[Question],
         grade_keys: dict[str, str | None],
         grades: list[str],
     ) -> None:
@@ -415,7 +415,7 @@ class _Writer(ActionsMixin):
         plan: _AuditPlan,
         case: Case,
         org: Organisation,
-        questions: list[dict[str, Any]],
+        questions: list[Question],
         grade_keys: dict[str, str | None],
         grades: list[str],
         agreed: dict[str, int],
@@ -471,7 +471,7 @@ class _Writer(ActionsMixin):
         )
         return ret, revision, len(ret.answers)
 
-    def _answer(self, question: dict[str, Any], self_grades: dict[str, str], audit: Audit) -> str:
+    def _answer(self, question: Question, self_grades: dict[str, str], audit: Audit) -> str:
         rng, kind = self.rng, question["kind"]
         if kind == "grade":
             return self_grades.get(question["key"], "")

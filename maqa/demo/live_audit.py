@@ -88,6 +88,8 @@ def demo_audit_load(*, partnership: Partnership, password: str) -> Audit | None:
     health = User.objects.get(email="health@demo.test")
     orgs = {o.short_name: o for o in Organisation.objects.filter(partnership=partnership)}
     tool = AuditTool.objects.get(partnership=partnership, slug="multi-agency-case-audit")
+    tool_version = tool.latest
+    assert tool_version is not None
     today = timezone.localdate()
     audit = audit_create(
         actor=admin,
@@ -103,7 +105,7 @@ def demo_audit_load(*, partnership: Partnership, password: str) -> Audit | None:
             "returns_due": today + datetime.timedelta(days=10),
             "panel_date": today + datetime.timedelta(days=24),
             "lead": admin,
-            "tool_version": tool.latest,
+            "tool_version": tool_version,
         },
         agencies=[
             orgs[n]

@@ -63,6 +63,8 @@ def demo_published_load(*, partnership: Partnership, password: str) -> Audit | N
     health = User.objects.get(email="health@demo.test")
     orgs = {o.short_name: o for o in Organisation.objects.filter(partnership=partnership)}
     tool = AuditTool.objects.get(partnership=partnership, slug="multi-agency-case-audit")
+    tool_version = tool.latest
+    assert tool_version is not None
     today = timezone.localdate()
     audit = audit_create(
         actor=admin, ip=None,
@@ -72,7 +74,7 @@ def demo_published_load(*, partnership: Partnership, password: str) -> Audit | N
             "cp_categories": [], "age_min_years": 0, "age_max_years": 17, "sample_size": 6,
             "returns_due": today - datetime.timedelta(days=70),
             "panel_date": today - datetime.timedelta(days=56), "lead": admin,
-            "tool_version": tool.latest,
+            "tool_version": tool_version,
         },
         agencies=[orgs[n] for n in ("Social Care", "Police", "Community Health", "GPs")],
         panel_members=list(User.objects.filter(email="panel@demo.test")),

@@ -16,7 +16,14 @@ from maqa.findings.selectors import (
     returns_for_choice,
     themes_for_choice,
 )
-from maqa.findings.services import DEFAULT_POLARITY, MAX_THEMES, NO_THEMES, TOO_MANY_THEMES
+from maqa.findings.services import (
+    DEFAULT_POLARITY,
+    MAX_THEMES,
+    NO_THEMES,
+    TOO_MANY_THEMES,
+    FindingFields,
+    FindingUpdate,
+)
 from maqa.organisations.models import Resource
 from maqa.returns.models import Return
 
@@ -147,7 +154,7 @@ class FindingForm(GovukForm):
         section, _, lt_pk = self.cleaned_data["place"].partition("-")
         return section, self.learning_themes.get(int(lt_pk)) if lt_pk else None
 
-    def service_kwargs(self) -> dict[str, Any]:
+    def service_kwargs(self) -> FindingFields:
         section, learning_theme = self.placed()
         data = self.cleaned_data
         return {
@@ -211,7 +218,7 @@ class AcceptThemeForm(forms.Form):
     theme = forms.IntegerField()
     version = forms.IntegerField()
 
-    def service_kwargs(self, finding: Finding, theme: Theme) -> dict[str, Any]:
+    def service_kwargs(self, finding: Finding, theme: Theme) -> FindingUpdate:
         """Everything finding_update needs: the point as it is, with ``theme`` added."""
         current = list(finding.themes.all())
         return {

@@ -8,7 +8,7 @@ resources and returns of a point, never its text or a title.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import Any, Literal
+from typing import Any, Literal, TypedDict
 
 from django.db import transaction
 from django.db.models import Max
@@ -48,6 +48,25 @@ STALE = (
 )
 NO_THEMES = "Choose at least one theme for this point."
 TOO_MANY_THEMES = "Choose no more than three themes for this point (you chose {count})."
+
+
+class FindingFields(TypedDict):
+    """A point as a person writes it (the finding form), as finding_create and finding_update
+    take it: ``services.finding_create(actor=..., ip=..., audit=..., **fields)``."""
+
+    section: str
+    learning_theme: LearningTheme | None
+    text: str
+    polarity: str | None
+    themes: list[Theme]
+    resources: list[Resource]
+    source_returns: list[Return]
+
+
+class FindingUpdate(FindingFields):
+    """A point with the version it was read at, as finding_update takes it."""
+
+    version: int
 
 
 # --- checks ---------------------------------------------------------------------------------

@@ -14,6 +14,7 @@ import re
 from dataclasses import dataclass, field
 from datetime import date
 
+from maqa.briefings.types import Age
 from maqa.importers.vocabulary import (
     CP_CATEGORIES,
     MONTH,
@@ -245,8 +246,8 @@ _AGE_SENTENCE = re.compile(r"\bage[ds]?\b|\bages\b|\byears?\s+old|\bmonths?\s+ol
 
 @dataclass
 class Ages:
-    age_min: dict[str, object] | None = None
-    age_max: dict[str, object] | None = None
+    age_min: Age | None = None
+    age_max: Age | None = None
     notes: list[str] = field(default_factory=list)
 
 
@@ -261,7 +262,7 @@ def _unit(text: str | None) -> str | None:
     return "year"
 
 
-def _age(value: str | None, unit: str | None, notes: list[str]) -> dict[str, object] | None:
+def _age(value: str | None, unit: str | None, notes: list[str]) -> Age | None:
     number = number_value(value or "")
     if number is None:
         return None

@@ -8,6 +8,7 @@ from typing import Any
 
 from django import forms
 
+from maqa.briefings.types import BriefingRecord, ChildrenFacts, ThemeForLearning
 from maqa.core.errors import ApplicationError
 from maqa.importers.review_themes import parse_accepted
 from maqa.importers.services.batches import MAX_FILES
@@ -70,10 +71,10 @@ def learning_to_text(learning: Any) -> str:
     return "\n\n".join(blocks)
 
 
-def text_to_learning(text: str) -> list[dict[str, Any]]:
+def text_to_learning(text: str) -> list[ThemeForLearning]:
     """The review form's mini-format back into themes for learning; ValidationError naming the
     line that is in none of the three forms."""
-    themes: list[dict[str, Any]] = []
+    themes: list[ThemeForLearning] = []
     for number, raw in enumerate(text.splitlines(), start=1):
         line = " ".join(raw.split())
         if not line:
@@ -152,10 +153,10 @@ class ReviewForm(forms.Form):
             del self.fields["import_anyway"]
 
     @classmethod
-    def initial_from(cls, record: dict[str, Any] | None) -> dict[str, Any]:
+    def initial_from(cls, record: BriefingRecord | None) -> dict[str, Any]:
         record = record or {}
         found_children = record.get("children")
-        children: dict[str, Any] = found_children if isinstance(found_children, dict) else {}
+        children: ChildrenFacts = found_children if isinstance(found_children, dict) else {}
         count = children.get("count")
         return {
             "theme": record.get("theme") or record.get("title") or "",
@@ -176,7 +177,7 @@ class ReviewForm(forms.Form):
             raise forms.ValidationError(error.message) from error
         return value
 
-    def clean_learning(self) -> list[dict[str, Any]]:
+    def clean_learning(self) -> list[ThemeForLearning]:
         return text_to_learning(self.cleaned_data.get("learning") or "")
 
     def set_accepted(self, accepted: dict[str, list[int]]) -> None:
@@ -189,19 +190,19 @@ class ReviewForm(forms.Form):
             self.data = data
         self.initial["accepted_themes"] = value
 
-    def record(self, parsed: dict[str, Any] | None) -> dict[str, Any]:
+    def record(self, parsed: BriefingRecord | None) -> BriefingRecord:
         """The parsed record with the person's corrections."""
-        record = dict(parsed or {})
+        record = (parsed or {}).copy()
         data = self.cleaned_data
-        children = dict(record.get("children") or {})
+        children = (record.get("children") or {}).copy()
         children["count"] = data.get("children")
-        record.update(
-            theme=" ".join(data["theme"].split()),
-            audit_date=data["audit_date"],
-            children=children,
-            worries=lines_of(data.get("worries") or ""),
-            good_practice=lines_of(data.get("good_practice") or ""),
-            learning=data["learning"],
-            accepted_themes=parse_accepted(data.get("accepted_themes") or ""),
-        )
+        record.update({
+            "theme": " ".join(data["theme"].split()),
+            "audit_date": data["audit_date"],
+            "children": children,
+            "worries": lines_of(data.get("worries") or ""),
+            "good_practice": lines_of(data.get("good_practice") or ""),
+            "learning": data["learning"],
+            "accepted_themes": parse_accepted(data.get("accepted_themes") or ""),
+        })  # fmt: skip
         return record

@@ -14,8 +14,9 @@ import multiprocessing
 import os
 import resource
 from collections.abc import Callable
-from typing import Any
+from typing import Any, cast
 
+from maqa.briefings.types import BriefingRecord
 from maqa.core.errors import ApplicationError
 from maqa.importers.formats import MAX_PAGES, MAX_UNPACKED_BYTES, UnsupportedDocument
 from maqa.importers.parse import parse_briefing
@@ -35,7 +36,7 @@ __all__ = [
     "parse_in_child",
 ]
 
-Parser = Callable[[bytes, str], dict[str, Any]]
+Parser = Callable[[bytes, str], BriefingRecord]
 
 
 class ParseRefused(ApplicationError):
@@ -93,7 +94,7 @@ def parse_in_child(
     timeout: float = TIMEOUT,
     memory_mb: int = MEMORY_MB,
     parser: Parser | None = None,
-) -> dict[str, Any]:
+) -> BriefingRecord:
     """The briefing record of ``data``, read in a child process; ``ParseRefused`` otherwise.
 
     ``parser`` is ``parse_briefing`` unless given (tests pass another)."""
@@ -129,7 +130,7 @@ def parse_in_child(
         if child.exitcode is not None:
             child.close()
     if status == "ok":
-        return dict(value)
+        return cast(BriefingRecord, dict(value))  # what the parser returned, through the pipe
     if status == "unsupported":
         raise _refused("unsupported", value)
     if status == "memory":

@@ -8,10 +8,17 @@ partnership: the same bytes are never imported twice.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from django.conf import settings
 from django.db import models
 
 from maqa.organisations.models import Partnership
+
+if TYPE_CHECKING:
+    from maqa.briefings.types import BriefingRecord
+
+    OptionalRecord = models.JSONField[BriefingRecord | None, BriefingRecord | None]
 
 
 class ImportBatch(models.Model):
@@ -57,9 +64,9 @@ class ImportedDocument(models.Model):
     format = models.CharField(max_length=8, blank=True)
     size = models.PositiveIntegerField()
     content = models.BinaryField()
-    record = models.JSONField(null=True, blank=True)  # the briefing record as parsed
+    record: OptionalRecord = models.JSONField(null=True, blank=True)  # the record as parsed
     # The record as a person corrected it on the review page, when saved from there.
-    reviewed_record = models.JSONField(null=True, blank=True)
+    reviewed_record: OptionalRecord = models.JSONField(null=True, blank=True)
     status = models.CharField(max_length=16, choices=Status.choices, default=Status.PENDING)
     problem = models.TextField(blank=True)
     audit = models.ForeignKey(

@@ -8,8 +8,8 @@ from __future__ import annotations
 import difflib
 import re
 from pathlib import PurePath
-from typing import Any
 
+from maqa.briefings.types import BriefingRecord, Link, ThemeForLearning
 from maqa.importers import facts
 from maqa.importers.formats import Extracted, extract
 from maqa.importers.headings import (
@@ -50,7 +50,7 @@ _AIM = re.compile(
 )
 
 
-def parse_briefing(data: bytes, filename: str = "") -> dict[str, Any]:
+def parse_briefing(data: bytes, filename: str = "") -> BriefingRecord:
     """The briefing record of one document (.txt, .md, .pdf, .docx or .html, told by content).
 
     Raises `UnsupportedDocument` for content that is none of those formats or cannot be read.
@@ -59,7 +59,7 @@ def parse_briefing(data: bytes, filename: str = "") -> dict[str, Any]:
     return parse_text(extracted, source=PurePath(filename).name if filename else "")
 
 
-def parse_text(extracted: Extracted, source: str = "") -> dict[str, Any]:
+def parse_text(extracted: Extracted, source: str = "") -> BriefingRecord:
     """The record of a document already turned into text."""
     text = untable(normalise(extracted.text), is_heading_line)
     paras = paragraphs(text, is_heading_line)
@@ -151,7 +151,7 @@ def _record(
     empty_sections: list[str],
     extracted: Extracted,
     source: str,
-) -> dict[str, Any]:
+) -> BriefingRecord:
     title = clean_title(title_raw) if title_raw else ""
     theme = theme_of(title) if title else None
     warnings: list[str] = list(extracted.warnings)
@@ -226,7 +226,7 @@ def _record(
                     f"a point of {field_name} is cut off mid-sentence: \u201c{_tail(item)}\u201d"
                 )
 
-    record: dict[str, Any] = {
+    record: BriefingRecord = {
         "source": source,
         "title": title or None,
         "theme": theme,
@@ -256,7 +256,7 @@ def _record(
     return record
 
 
-def _theme_record(theme: Theme) -> dict[str, Any]:
+def _theme_record(theme: Theme) -> ThemeForLearning:
     return {"title": theme.title, "found": _dedupe(theme.found), "actions": _dedupe(theme.actions)}
 
 
@@ -321,9 +321,9 @@ def _intro(structure: Structure) -> str:
     return "\n\n".join(kept)
 
 
-def _links(extracted: Extracted) -> list[dict[str, str]]:
+def _links(extracted: Extracted) -> list[Link]:
     """Each address once, titled by its link text or, for "click here", the resource's name."""
-    out: list[dict[str, str]] = []
+    out: list[Link] = []
     seen: set[str] = set()
     for link in extracted.links:
         title = link.get("title", "").strip()

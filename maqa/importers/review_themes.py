@@ -15,6 +15,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from maqa.briefings.types import BriefingRecord
 from maqa.findings.models import Theme
 from maqa.findings.suggestions import ThemeSuggestion, suggestions_for
 from maqa.organisations.models import Partnership
@@ -40,7 +41,7 @@ def key(text: str) -> str:
     return " ".join(text.split())
 
 
-def points_of(record: dict[str, Any]) -> list[tuple[str, str, str]]:
+def points_of(record: BriefingRecord) -> list[tuple[str, str, str]]:
     """(text, polarity, where) of every point of a (corrected) record, in the order the import
     saves them."""
     out = [(t, "concern", "What we are worried about") for t in record.get("worries") or []]
@@ -70,7 +71,7 @@ def parse_accepted(raw: str) -> dict[str, list[int]]:
 
 
 def review_points(
-    partnership: Partnership, record: dict[str, Any], accepted: dict[str, list[int]]
+    partnership: Partnership, record: BriefingRecord, accepted: dict[str, list[int]]
 ) -> list[ReviewPoint]:
     """Every point with the themes it will be saved with and the others suggested for it."""
     points = points_of(record)

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Mapping
+from typing import Any, TypedDict
 
 from django.db import IntegrityError, models, transaction
 
@@ -19,12 +20,31 @@ STALE_MESSAGE = (
 )
 
 
+class OrganisationData(TypedDict):
+    """What organisation_create and organisation_update write."""
+
+    name: str
+    short_name: str
+    sector: str  # an Organisation.Sector value
+    active: bool
+
+
+class ResourceData(TypedDict):
+    """What resource_create and resource_update write."""
+
+    title: str
+    kind: str  # a Resource.Kind value
+    url: str
+    description: str
+    themes: list[str]  # theme slugs
+
+
 def _snapshot(obj: models.Model, fields: list[str]) -> dict[str, Any]:
     return {name: getattr(obj, name) for name in fields}
 
 
 def _save_versioned(
-    *, actor: User, ip: str | None, obj: Any, data: dict[str, Any], version: int, what: str
+    *, actor: User, ip: str | None, obj: Any, data: Mapping[str, Any], version: int, what: str
 ) -> Any:
     """Apply ``data`` to ``obj`` only if nobody saved it since ``version`` was read."""
     model = type(obj)
@@ -50,7 +70,7 @@ def _save_versioned(
     return obj
 
 
-def _create(*, actor: User, ip: str | None, model: Any, data: dict[str, Any], what: str) -> Any:
+def _create(*, actor: User, ip: str | None, model: Any, data: Mapping[str, Any], what: str) -> Any:
     with transaction.atomic():
         try:
             with transaction.atomic():
@@ -67,7 +87,7 @@ def _create(*, actor: User, ip: str | None, model: Any, data: dict[str, Any], wh
     return obj
 
 
-def organisation_create(*, actor: User, ip: str | None, data: dict[str, Any]) -> Organisation:
+def organisation_create(*, actor: User, ip: str | None, data: OrganisationData) -> Organisation:
     obj: Organisation = _create(
         actor=actor, ip=ip, model=Organisation, data=data, what="organisation"
     )
@@ -75,7 +95,7 @@ def organisation_create(*, actor: User, ip: str | None, data: dict[str, Any]) ->
 
 
 def organisation_update(
-    *, actor: User, ip: str | None, organisation: Organisation, data: dict[str, Any], version: int
+    *, actor: User, ip: str | None, organisation: Organisation, data: OrganisationData, version: int
 ) -> Organisation:
     obj: Organisation = _save_versioned(
         actor=actor, ip=ip, obj=organisation, data=data, version=version, what="organisation"
@@ -83,13 +103,13 @@ def organisation_update(
     return obj
 
 
-def resource_create(*, actor: User, ip: str | None, data: dict[str, Any]) -> Resource:
+def resource_create(*, actor: User, ip: str | None, data: ResourceData) -> Resource:
     obj: Resource = _create(actor=actor, ip=ip, model=Resource, data=data, what="resource")
     return obj
 
 
 def resource_update(
-    *, actor: User, ip: str | None, resource: Resource, data: dict[str, Any], version: int
+    *, actor: User, ip: str | None, resource: Resource, data: ResourceData, version: int
 ) -> Resource:
     obj: Resource = _save_versioned(
         actor=actor, ip=ip, obj=resource, data=data, version=version, what="resource"

@@ -65,7 +65,13 @@ def organisation_edit(request: AuthedRequest, pk: int | None = None) -> HttpResp
     organisation = access_in_partnership(request.user, Organisation, pk) if pk else None
     form = OrganisationForm(request.POST or None, instance=organisation)
     if request.method == "POST" and form.is_valid():
-        data = {k: v for k, v in form.cleaned_data.items() if k != "version"}
+        cleaned = form.cleaned_data
+        data: services.OrganisationData = {
+            "name": cleaned["name"],
+            "short_name": cleaned["short_name"],
+            "sector": cleaned["sector"],
+            "active": cleaned["active"],
+        }
         try:
             if organisation is None:
                 services.organisation_create(**acting(request), data=data)
@@ -196,8 +202,14 @@ def resource_edit(request: AuthedRequest, pk: int | None = None) -> HttpResponse
     resource = access_in_partnership(request.user, Resource, pk) if pk else None
     form = ResourceForm(request.POST or None, instance=resource)
     if request.method == "POST" and form.is_valid():
-        data = {k: form.cleaned_data[k] for k in ("title", "kind", "url", "description")}
-        data["themes"] = form.cleaned_data["themes_text"]
+        cleaned = form.cleaned_data
+        data: services.ResourceData = {
+            "title": cleaned["title"],
+            "kind": cleaned["kind"],
+            "url": cleaned["url"],
+            "description": cleaned["description"],
+            "themes": cleaned["themes_text"],
+        }
         try:
             if resource is None:
                 services.resource_create(**acting(request), data=data)

@@ -14,6 +14,7 @@ from maqa.organisations.models import Organisation
 from maqa.panel.models import PanelAttendance, PanelGrade, PanelNote
 from maqa.panel.selectors import NOT_AGREED
 from maqa.panel.services import MAX_TEXT
+from maqa.tools.definition import DomainTitle, Grade
 
 RELOAD_TEXT = "Reload the page and try again: the form was sent without its version."
 NO_NAMES = "Use children's references (Child A), never names, dates of birth or case numbers."
@@ -47,8 +48,8 @@ class PanelGradeForm(_Versioned):
     def __init__(
         self,
         *args: Any,
-        domain: dict[str, Any],
-        grades: list[dict[str, Any]],
+        domain: DomainTitle,
+        grades: list[Grade],
         **kwargs: Any,
     ) -> None:
         kwargs.setdefault("prefix", domain["key"])
@@ -63,8 +64,8 @@ class PanelGradeForm(_Versioned):
         cls,
         saved: PanelGrade | None,
         *,
-        domain: dict[str, Any],
-        grades: list[dict[str, Any]],
+        domain: DomainTitle,
+        grades: list[Grade],
         data: Any = None,
     ) -> PanelGradeForm:
         initial = {

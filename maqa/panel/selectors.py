@@ -16,6 +16,7 @@ from maqa.organisations.models import Organisation
 from maqa.panel.models import PanelAttendance, PanelGrade, PanelNote
 from maqa.returns.models import Return
 from maqa.returns.selectors import NO_ANSWER, answer_label
+from maqa.tools.definition import Domain, DomainTitle, Grade, Question
 
 # GOV.UK Frontend's tag colours; the default tag (no modifier) is blue.
 TAG_COLOURS = {"grey", "green", "turquoise", "purple", "pink", "red", "orange", "yellow",
@@ -31,11 +32,11 @@ NOT_SUBMITTED = "Not submitted"
 NOT_AGREED = "Not agreed yet"
 
 
-def domain_of(audit: Audit, key: str) -> dict[str, Any]:
+def domain_of(audit: Audit, key: str) -> Domain:
     """A domain of the audit's tool by its key; 404 for any other key."""
     for domain in audit.tool_version.definition["domains"]:
         if domain["key"] == key:
-            return dict(domain)
+            return domain.copy()
     raise Http404
 
 
@@ -57,15 +58,15 @@ def tag_class(colour: str) -> str:
     return f"govuk-tag govuk-tag--{colour}" if colour in TAG_COLOURS else "govuk-tag"
 
 
-def grade_shown(value: str, grades: list[dict[str, Any]]) -> Shown:
+def grade_shown(value: str, grades: list[Grade]) -> Shown:
     for grade in grades:
         if grade["value"] == value:
             return Shown(grade["label"], tag_class(grade.get("colour", "")))
     return Shown(value or NOT_AGREED)
 
 
-def scale_of(audit: Audit) -> list[dict[str, Any]]:
-    grades: list[dict[str, Any]] = audit.tool_version.definition["grade_scale"]["grades"]
+def scale_of(audit: Audit) -> list[Grade]:
+    grades: list[Grade] = audit.tool_version.definition["grade_scale"]["grades"]
     return grades
 
 
@@ -103,7 +104,7 @@ class ChildSheet:
     domains: list[DomainSheet]
     free_text: list[QuestionRow]
     note: PanelNote | None
-    grades: list[dict[str, Any]] = field(default_factory=list)
+    grades: list[Grade] = field(default_factory=list)
 
 
 def _status(ret: Return) -> Shown:
@@ -114,7 +115,7 @@ def _status(ret: Return) -> Shown:
     return Shown(f"{NOT_SUBMITTED} ({ret.get_state_display().lower()})", "govuk-tag")
 
 
-def _answer(column: AgencyColumn, question: dict[str, Any], grades: list[dict[str, Any]]) -> Shown:
+def _answer(column: AgencyColumn, question: Question, grades: list[Grade]) -> Shown:
     if column.ret.state == Return.State.NOT_KNOWN:
         return Shown(NOT_KNOWN)
     if not column.submitted:
@@ -231,7 +232,7 @@ class GridRow:
 @dataclass
 class PanelGrid:
     audit: Audit
-    domains: list[dict[str, Any]]
+    domains: list[DomainTitle]
     rows: list[GridRow]
 
 
@@ -240,7 +241,9 @@ def panel_grid(*, audit: Audit) -> PanelGrid:
     size of the sample."""
     definition = audit.tool_version.definition
     grades = definition["grade_scale"]["grades"]
-    domains = [{"key": d["key"], "title": d["title"]} for d in definition["domains"]]
+    domains: list[DomainTitle] = [
+        {"key": d["key"], "title": d["title"]} for d in definition["domains"]
+    ]
     agreed = {
         (child_id, domain): grade
         for child_id, domain, grade in PanelGrade.objects.filter(audit=audit).values_list(

@@ -45,6 +45,7 @@ from maqa.panel.selectors import (
     scale_of,
 )
 from maqa.returns import services as return_services
+from maqa.tools.definition import DomainTitle
 
 GRADE_FRAGMENT = "panel/panel_grade_form.html"
 
@@ -169,7 +170,7 @@ def _child_page(
     problems: list[tuple[str, str]] = []
     if editable:
         for domain in sheet.domains:
-            spec = {"key": domain.key, "title": domain.title}
+            spec: DomainTitle = {"key": domain.key, "title": domain.title}
             if grade_form is not None and grade_form.domain["key"] == domain.key:
                 domain.form, domain.refused = grade_form, refused
                 problems += _problems(grade_form, f"grade-{domain.key}")

@@ -55,7 +55,8 @@ def _briefing_html(entry: BriefingEntry, number: int) -> SafeString:
     """The briefing's fragment one level down (title h3), without its masthead (the report's
     own names the partnership once), its ids made unique to this briefing in the report."""
     assert entry.record is not None
-    record = {key: value for key, value in entry.record.items() if key != "partnership"}
+    record = entry.record.copy()
+    record.pop("partnership", None)
     html = render_html(record, standalone=False, top_heading=3)
     # Every value in it is escaped (a quote is &quot;), so only the template's own attributes match.
     html = re.sub(r'\b(id|aria-labelledby)="briefing-', rf'\1="b{number}-briefing-', html)

@@ -24,6 +24,7 @@ from maqa.audits.models import Audit
 from maqa.briefings.gather import build_record, gather_many, point_resources
 from maqa.briefings.models import BriefingVersion
 from maqa.briefings.record import InvalidRecord, briefing_content
+from maqa.briefings.types import BriefingRecord
 from maqa.findings.models import Finding, Theme
 from maqa.organisations.models import Partnership
 from maqa.panel.models import PanelGrade
@@ -312,7 +313,7 @@ class BriefingEntry:
     date_label: str
     imported: bool
     version: int | None
-    record: dict[str, Any] | None  # None: an earlier briefing, listed but not reproduced
+    record: BriefingRecord | None  # None: an earlier briefing, listed but not reproduced
 
 
 @dataclass
@@ -396,7 +397,7 @@ def period_briefings(
             latest[found.audit_id] = found
     shown = {audit.pk for audit in (audits[-limit:] if limit is not None else audits)}
     published = {
-        pk: dict(version.record)
+        pk: version.record.copy()
         for pk, version in latest.items()
         if pk in shown and _valid(version.record)
     }
@@ -404,7 +405,7 @@ def period_briefings(
     entries = []
     for audit in audits:
         number = latest[audit.pk].number if audit.pk in latest else None
-        record: dict[str, Any] | None = None
+        record: BriefingRecord | None = None
         if audit.pk in published:
             record = published[audit.pk]
         elif audit.pk in shown:

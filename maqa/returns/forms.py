@@ -14,12 +14,19 @@ from django import forms
 from maqa.accounts.models import User
 from maqa.core.forms import GovukForm, style_fields
 from maqa.returns.models import Return
-from maqa.tools.definition import FREE_TEXT_KEYS, YES_NO_NA, questions_of
+from maqa.tools.definition import (
+    FREE_TEXT_KEYS,
+    YES_NO_NA,
+    Grade,
+    Question,
+    ToolDefinition,
+    questions_of,
+)
 
 RELOAD_TEXT = "Reload the page and try again: the form was sent without its version."
 
 
-def _question_field(question: dict[str, Any], grades: list[dict[str, Any]]) -> forms.CharField:
+def _question_field(question: Question, grades: list[Grade]) -> forms.CharField:
     kind = question["kind"]
     widget: forms.Widget
     if kind == "grade":
@@ -55,7 +62,7 @@ class ReturnForm(GovukForm):
     # pinned to a hidden field.
     version = forms.CharField(widget=forms.HiddenInput, required=False)
 
-    def __init__(self, definition: dict[str, Any], *args: Any, **kwargs: Any) -> None:
+    def __init__(self, definition: ToolDefinition, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.definition = definition
         grades = definition["grade_scale"]["grades"]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, TypedDict
 
 from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
@@ -13,7 +13,7 @@ from maqa.accounts.models import Role, User
 from maqa.audits.access import auditor_org_ids, audits_visible_to
 from maqa.audits.models import Audit
 from maqa.returns.models import AgencyDeadline, Return
-from maqa.tools.definition import YES_NO_NA, questions_of
+from maqa.tools.definition import YES_NO_NA, Grade, Question, ToolDefinition, questions_of
 
 # Questions that must be answered before a return is submitted; the others may stay empty.
 REQUIRED_KINDS = ("grade", "yes_no_na")
@@ -94,7 +94,13 @@ def content_of(ret: Return) -> dict[str, Any]:
     }
 
 
-def answer_label(question: dict[str, Any], value: str, grades: list[dict[str, Any]]) -> str:
+class Answerable(TypedDict):
+    """What answer_label needs of an item: its kind (a question's, or "free_text")."""
+
+    kind: str
+
+
+def answer_label(question: Answerable, value: str, grades: list[Grade]) -> str:
     """An answer as a person reads it: the grade's or choice's label, or the value itself."""
     if not value:
         return NO_ANSWER
@@ -105,9 +111,11 @@ def answer_label(question: dict[str, Any], value: str, grades: list[dict[str, An
     return value
 
 
-def labelled_items(definition: dict[str, Any]) -> list[tuple[str, str, dict[str, Any]]]:
+def labelled_items(definition: ToolDefinition) -> list[tuple[str, str, Answerable]]:
     """Every item of a tool a person answers, in order: (key, text, question or {})."""
-    items = [(q["key"], q["text"], q) for q in questions_of(definition)]
+    items: list[tuple[str, str, Answerable]] = [
+        (q["key"], q["text"], q) for q in questions_of(definition)
+    ]
     items += [(f["key"], f["title"], {"kind": "free_text"}) for f in definition["free_text"]]
     return items
 
@@ -119,7 +127,7 @@ def value_in(content: dict[str, Any], key: str) -> str:
 
 
 def content_changes(
-    definition: dict[str, Any], before: dict[str, Any], after: dict[str, Any]
+    definition: ToolDefinition, before: dict[str, Any], after: dict[str, Any]
 ) -> list[dict[str, str]]:
     """The items whose answer differs between two contents, as {key, question, before, after}."""
     grades = definition["grade_scale"]["grades"]
@@ -175,7 +183,7 @@ def return_sections(ret: Return) -> list[Section]:
     return sections
 
 
-def missing_required(ret: Return) -> list[dict[str, Any]]:
+def missing_required(ret: Return) -> list[Question]:
     """The graded and yes/no questions not yet answered (all must be, to submit)."""
     answers = ret.answers or {}
     return [

@@ -32,7 +32,7 @@ from maqa.returns.selectors import (
     reassign_candidates,
 )
 from maqa.returns.selectors import return_due_date as return_due_date
-from maqa.tools.definition import FREE_TEXT_KEYS, clean_answer, questions_of
+from maqa.tools.definition import FREE_TEXT_KEYS, ToolDefinition, clean_answer, questions_of
 
 MAX_FREE_TEXT = 10_000
 MAX_COMMENT = 2_000
@@ -175,7 +175,7 @@ def _record(
 
 
 def _cleaned(
-    definition: dict[str, Any], answers: dict[str, str], free_text: dict[str, str]
+    definition: ToolDefinition, answers: dict[str, str], free_text: dict[str, str]
 ) -> tuple[dict[str, str], dict[str, str]]:
     """Check every answer against the tool the return was created on. Empty answers are left
     out of the stored answers; the free-text boxes the tool does not have keep their value."""

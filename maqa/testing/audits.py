@@ -11,6 +11,7 @@ from maqa.audits import crypto
 from maqa.audits.models import Audit, Case, PlanType, Sex
 from maqa.audits.services import DEFAULT_AIM, audit_create
 from maqa.briefings.models import BriefingVersion
+from maqa.briefings.types import BriefingRecord
 from maqa.lifecycle.services import audit_move_on
 from maqa.organisations.models import Organisation
 from maqa.testing.personas import Personas
@@ -41,6 +42,8 @@ def make_audit(
     """
     csc = Organisation.objects.get(partnership=personas.partnership, short_name="CSC")
     tool = AuditTool.objects.get(partnership=personas.partnership, slug="multi-agency-case-audit")
+    tool_version = tool.latest
+    assert tool_version is not None
     today = datetime.date.today()
     audit = audit_create(
         actor=personas.admin,
@@ -56,7 +59,7 @@ def make_audit(
             "returns_due": today + datetime.timedelta(days=14),
             "panel_date": today + datetime.timedelta(days=28),
             "lead": personas.admin,
-            "tool_version": tool.latest,
+            "tool_version": tool_version,
         },
         agencies=[personas.police_org, personas.health_org, csc],
         panel_members=[personas.panel],
@@ -90,8 +93,9 @@ def _stand_in_briefing(audit: Audit, personas: Personas) -> None:
     (Tests of publishing itself go through maqa.briefings.publication.)"""
     from django.utils import timezone
 
+    record: BriefingRecord = {"title": audit.theme, "theme": audit.theme}
     BriefingVersion.objects.create(
-        audit=audit, number=1, record={"title": audit.theme, "theme": audit.theme}, html="",
+        audit=audit, number=1, record=record, html="",
         pdf=b"", docx=b"", html_sha256="", pdf_sha256="", docx_sha256="",
         prepared_by=personas.admin, confirmed_by=personas.admin, published_at=timezone.now(),
     )  # fmt: skip

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import random
-from typing import Any
+
+from maqa.briefings.types import BriefingRecord, ThemeForLearning
 
 _AGENCIES = [
     "GP practices",
@@ -55,7 +56,7 @@ _ACTIONS = [
 ]
 
 
-def sample_record(*, children: int = 10, findings: int = 40, seed: int = 7) -> dict[str, Any]:
+def sample_record(*, children: int = 10, findings: int = 40, seed: int = 7) -> BriefingRecord:
     """A complete, made-up record: ``findings`` points spread over worries, good practice and
     three themes for learning; every optional field filled in."""
     rng = random.Random(seed)
@@ -70,7 +71,7 @@ def sample_record(*, children: int = 10, findings: int = 40, seed: int = 7) -> d
     worries = points(_WORRIES, per_part)
     good = points(_GOOD, per_part)
     rest = findings - 2 * per_part
-    learning = []
+    learning: list[ThemeForLearning] = []
     for i, title in enumerate(
         ["Hearing the child", "Working with fathers", "Planning that sticks"]
     ):

@@ -1,6 +1,7 @@
 """Audit tools as data: YAML files validated into a definition stored with each tool version.
 
-The definition (what ``tool_definition`` returns and AuditToolVersion.definition holds)::
+The definition (what ``tool_definition`` returns and AuditToolVersion.definition holds; typed
+as :class:`ToolDefinition`)::
 
     {"slug", "name", "description", "grade_scale": {"slug", "name", "grades": [{value, label,
      colour}]}, "domains": [{"key", "title", "questions": [{"key", "kind", "text", "guidance"}]}],
@@ -17,9 +18,10 @@ from __future__ import annotations
 
 import hashlib
 import re
+from collections.abc import Mapping
 from functools import cache
 from pathlib import Path
-from typing import Any
+from typing import Any, TypedDict, cast
 
 import yaml
 from yaml.composer import ComposerError
@@ -53,8 +55,57 @@ QUESTION_FIELDS = ("key", "kind", "text", "guidance")
 FREE_TEXT_FIELDS = ("key", "title", "hint")
 
 
+class Grade(TypedDict):
+    value: str
+    label: str
+    colour: str  # a GOV.UK tag colour; pages always show the label too
+
+
+class GradeScale(TypedDict):
+    """A scale of grade_scales.yaml, best grade first."""
+
+    slug: str
+    name: str
+    grades: list[Grade]
+
+
+class Question(TypedDict):
+    key: str  # domain.question
+    kind: str  # one of KINDS
+    text: str
+    guidance: str  # "" when there is none
+
+
+class DomainTitle(TypedDict):
+    """A domain by its key and title, without its questions (the panel's grid and grade forms)."""
+
+    key: str
+    title: str
+
+
+class Domain(DomainTitle):
+    questions: list[Question]
+
+
+class FreeTextSection(TypedDict):
+    key: str  # one of FREE_TEXT_KEYS: the Return field it fills
+    title: str
+    hint: str  # "" when there is none
+
+
+class ToolDefinition(TypedDict):
+    """What tool_definition returns and AuditToolVersion.definition holds."""
+
+    slug: str  # "" when the YAML gives none
+    name: str
+    description: str
+    grade_scale: GradeScale
+    domains: list[Domain]
+    free_text: list[FreeTextSection]
+
+
 @cache
-def grade_scales() -> dict[str, dict[str, Any]]:
+def grade_scales() -> dict[str, GradeScale]:
     data = yaml.safe_load((TOOLS_DIR / "grade_scales.yaml").read_text())
     return {scale["slug"]: scale for scale in data["scales"]}
 
@@ -124,7 +175,7 @@ def _parse(text: str) -> Any:
         ) from exc
 
 
-def tool_definition(text: str) -> dict[str, Any]:
+def tool_definition(text: str) -> ToolDefinition:
     """Parse and check a tool's YAML. Raises ToolProblems listing every problem found."""
     if len(text.encode()) > MAX_TOOL_BYTES:
         raise ToolProblems([f"the tool is larger than {MAX_TOOL_BYTES // 1000} kB"])
@@ -160,7 +211,7 @@ def tool_definition(text: str) -> dict[str, Any]:
     }
 
 
-def _domains(domains: Any, problems: list[str]) -> list[dict[str, Any]]:
+def _domains(domains: Any, problems: list[str]) -> list[Domain]:
     if not isinstance(domains, list) or not domains:
         problems.append("domains: list at least one domain")
         return []
@@ -177,7 +228,7 @@ def _domains(domains: Any, problems: list[str]) -> list[dict[str, Any]]:
             f"domains: a tool has at most {MAX_QUESTIONS} questions (this one has {count})"
         )
         return []
-    out = []
+    out: list[Domain] = []
     domain_keys: dict[str, int] = {}
     question_keys: dict[str, str] = {}
     for d_index, domain in enumerate(domains, start=1):
@@ -212,12 +263,10 @@ def _domains(domains: Any, problems: list[str]) -> list[dict[str, Any]]:
     return out
 
 
-def _question(
-    where: str, question: Any, seen: dict[str, str], problems: list[str]
-) -> dict[str, Any]:
+def _question(where: str, question: Any, seen: dict[str, str], problems: list[str]) -> Question:
     if not isinstance(question, dict):
         problems.append(f"{where}: must be a mapping with key, kind and text")
-        return {}
+        return cast(Question, {})  # never used: the problem makes tool_definition raise
     problems += _unknown_fields(where, question, QUESTION_FIELDS)
     key, kind, text = (
         _text(question.get("key")),
@@ -241,13 +290,13 @@ def _question(
     return {"key": key, "kind": kind, "text": text, "guidance": _text(question.get("guidance"))}
 
 
-def _free_text(free_text: Any, problems: list[str]) -> list[dict[str, Any]]:
+def _free_text(free_text: Any, problems: list[str]) -> list[FreeTextSection]:
     if not free_text:
         free_text = [{"key": key} for key in FREE_TEXT_KEYS]
     if not isinstance(free_text, list):
         problems.append("free_text: must be a list of sections, each with key, title and hint")
         return []
-    out: list[dict[str, Any]] = []
+    out: list[FreeTextSection] = []
     for index, item in enumerate(free_text, start=1):
         if not isinstance(item, dict):
             problems.append(f"free_text {index}: must be a mapping with key, title and hint")
@@ -304,13 +353,13 @@ def _represent_str(dumper: yaml.SafeDumper, value: str) -> yaml.ScalarNode:
 _ToolDumper.add_representer(str, _represent_str)
 
 
-def _without_empty(item: dict[str, Any], fields: tuple[str, ...]) -> dict[str, Any]:
+def _without_empty(item: Mapping[str, object], fields: tuple[str, ...]) -> dict[str, object]:
     return {field: item[field] for field in fields if item.get(field) not in (None, "")}
 
 
-def definition_to_yaml(definition: dict[str, Any]) -> str:
+def definition_to_yaml(definition: ToolDefinition) -> str:
     """A definition as YAML in the shipped files' shape; tool_definition reads it back unchanged."""
-    data: dict[str, Any] = _without_empty(
+    data: dict[str, object] = _without_empty(
         {**definition, "grade_scale": definition["grade_scale"]["slug"]},
         ("slug", "name", "grade_scale", "description"),
     )
@@ -327,7 +376,7 @@ def definition_to_yaml(definition: dict[str, Any]) -> str:
     return YAML_HEADER.format(scales=", ".join(sorted(grade_scales()))) + body
 
 
-def described(definition: dict[str, Any]) -> dict[str, Any]:
+def described(definition: ToolDefinition) -> dict[str, Any]:
     """The definition with each question's kind in words, for pages that show a tool."""
     return {
         **definition,
@@ -356,11 +405,11 @@ def source_label(path: Path) -> str:
     return f"{path.name}@{digest}"
 
 
-def questions_of(definition: dict[str, Any]) -> list[dict[str, Any]]:
+def questions_of(definition: ToolDefinition) -> list[Question]:
     return [q for domain in definition["domains"] for q in domain["questions"]]
 
 
-def clean_answer(question: dict[str, Any], raw: str, grades: list[dict[str, Any]]) -> str:
+def clean_answer(question: Question, raw: str, grades: list[Grade]) -> str:
     """Check one answer; an empty answer is allowed in a draft. Raises ApplicationError."""
     import datetime
 

@@ -1,9 +1,14 @@
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from django.conf import settings
 from django.db import models
 
 from maqa.organisations.models import Partnership
+
+if TYPE_CHECKING:
+    from maqa.tools.definition import ToolDefinition
 
 
 class AuditTool(models.Model):
@@ -42,7 +47,7 @@ class AuditToolVersion(models.Model):
 
     tool = models.ForeignKey(AuditTool, on_delete=models.PROTECT, related_name="versions")
     number = models.PositiveIntegerField()
-    definition = models.JSONField()
+    definition: models.JSONField[ToolDefinition, ToolDefinition] = models.JSONField()
     source = models.CharField(max_length=200, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     created_by = models.ForeignKey(

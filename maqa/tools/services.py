@@ -10,7 +10,13 @@ from maqa.core.errors import ApplicationError
 from maqa.core.models import AuditEvent
 from maqa.core.services import audit_record
 from maqa.organisations.models import Partnership
-from maqa.tools.definition import ToolProblems, default_tool_files, source_label, tool_definition
+from maqa.tools.definition import (
+    ToolDefinition,
+    ToolProblems,
+    default_tool_files,
+    source_label,
+    tool_definition,
+)
 from maqa.tools.models import AuditTool, AuditToolVersion
 
 
@@ -63,7 +69,7 @@ def tool_copy(*, actor: User, ip: str | None, version: AuditToolVersion, name: s
         tool = AuditTool.objects.create(
             partnership=actor.partnership, name=name, slug=slug, copied_from=version
         )
-        definition = {**version.definition, "name": name, "slug": slug}
+        definition: ToolDefinition = {**version.definition, "name": name, "slug": slug}
         AuditToolVersion.objects.create(
             tool=tool,
             number=1,

@@ -7,7 +7,7 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from django.db.models import Count
 from django.db.models.fields.json import KT
@@ -15,6 +15,7 @@ from django.db.models.fields.json import KT
 from maqa.organisations.models import Organisation
 from maqa.panel.models import PanelGrade
 from maqa.returns.models import Return
+from maqa.tools.definition import ToolDefinition
 from maqa.tools.models import AuditToolVersion
 
 if TYPE_CHECKING:
@@ -83,11 +84,11 @@ class SelfVsPanelRow:
         return round(100 * self.better / self.compared) if self.compared else 0
 
 
-def _definitions(ids: Iterable[int]) -> dict[int, dict[str, Any]]:
+def _definitions(ids: Iterable[int]) -> dict[int, ToolDefinition]:
     return dict(AuditToolVersion.objects.filter(pk__in=set(ids)).values_list("pk", "definition"))
 
 
-def _grade_options(definitions: Iterable[dict[str, Any]]) -> list[GradeOption]:
+def _grade_options(definitions: Iterable[ToolDefinition]) -> list[GradeOption]:
     """The grades of the scales in use, each scale best first, without repeats."""
     options: dict[str, GradeOption] = {}
     for definition in definitions:
@@ -99,7 +100,7 @@ def _grade_options(definitions: Iterable[dict[str, Any]]) -> list[GradeOption]:
     return sorted(options.values(), key=lambda option: option.rank)
 
 
-def _domain_titles(definitions: Iterable[dict[str, Any]]) -> dict[str, str]:
+def _domain_titles(definitions: Iterable[ToolDefinition]) -> dict[str, str]:
     titles: dict[str, str] = {}
     for definition in definitions:
         for domain in definition["domains"]:
@@ -108,7 +109,7 @@ def _domain_titles(definitions: Iterable[dict[str, Any]]) -> dict[str, str]:
 
 
 def grade_distribution_from(
-    audits: list[AuditColumn], definitions: dict[int, dict[str, Any]]
+    audits: list[AuditColumn], definitions: dict[int, ToolDefinition]
 ) -> GradeDistribution:
     """Agreed grades by domain and year of the panel (one query, counted in SQL)."""
     year_of = {audit.pk: audit.panel_date.year for audit in audits if not audit.imported}
@@ -139,7 +140,7 @@ def grade_distribution_from(
     return GradeDistribution(options, years, domains)
 
 
-def _grade_questions(definition: dict[str, Any]) -> dict[str, str]:
+def _grade_questions(definition: ToolDefinition) -> dict[str, str]:
     """{domain key: the key of the domain's grade question} (its first, if it has several)."""
     found: dict[str, str] = {}
     for domain in definition["domains"]:
@@ -150,13 +151,13 @@ def _grade_questions(definition: dict[str, Any]) -> dict[str, str]:
     return found
 
 
-def _ranks(definition: dict[str, Any]) -> tuple[str, dict[str, int]]:
+def _ranks(definition: ToolDefinition) -> tuple[str, dict[str, int]]:
     scale = definition["grade_scale"]
     return scale["slug"], {g["value"]: i for i, g in enumerate(scale["grades"])}
 
 
 def self_vs_panel_from(
-    audits: list[AuditColumn], definitions: dict[int, dict[str, Any]]
+    audits: list[AuditColumn], definitions: dict[int, ToolDefinition]
 ) -> list[SelfVsPanelRow]:
     """Each submitted return's self-grade for a domain against the panel's agreed grade for that
     child and domain, by agency (four queries). Only the grade answers are read from returns.

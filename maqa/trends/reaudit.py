@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass
-from typing import Any
 
 from django.db.models import Count
 from django.db.models.functions import Coalesce
@@ -18,6 +17,7 @@ from maqa.audits.models import Audit
 from maqa.audits.reaudit import GONE, NEW, NONE, RECURRING
 from maqa.findings.models import Finding
 from maqa.panel.models import PanelGrade
+from maqa.tools.definition import ToolDefinition
 
 
 def can_see_grades(user: AnyUser, audit: Audit) -> bool:
@@ -70,8 +70,8 @@ class DomainRow:
         return self.this.share - self.earlier.share
 
 
-def _definition(audit: Audit) -> dict[str, Any]:
-    definition: dict[str, Any] = audit.tool_version.definition
+def _definition(audit: Audit) -> ToolDefinition:
+    definition: ToolDefinition = audit.tool_version.definition
     return definition
 
 

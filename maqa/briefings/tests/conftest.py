@@ -2,15 +2,15 @@ from __future__ import annotations
 
 import io
 from pathlib import Path
-from typing import Any
 
 import pytest
 
+from maqa.briefings.types import BriefingRecord
 from maqa.testing.briefings import sample_record
 
 
 @pytest.fixture
-def record() -> dict[str, Any]:
+def record() -> BriefingRecord:
     return sample_record(children=6, findings=15)
 
 

@@ -14,6 +14,8 @@ from pdfminer.pdfpage import PDFPage
 from pdfminer.pdfparser import PDFParser
 from pdfminer.pdftypes import resolve1
 
+from maqa.briefings.types import BriefingRecord
+
 SEEDS = (
     "000_83a5f85d2ccbf291",
     "001_944ec7f8ed8cf9ca",
@@ -112,7 +114,7 @@ NASTY = (
 )
 
 
-def nasty_record() -> dict[str, Any]:
+def nasty_record() -> BriefingRecord:
     """A record with NASTY in every text the briefing shows."""
     return {
         "title": f"Multi Agency Quality Assurance Audit: {NASTY}",

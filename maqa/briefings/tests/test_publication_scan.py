@@ -27,6 +27,7 @@ from maqa.audits.identifiers import (
     scan_texts,
 )
 from maqa.briefings.selectors import briefing_scan, record_texts
+from maqa.briefings.types import BriefingRecord
 from maqa.testing.audits import make_audit, synthetic_case_number, synthetic_name
 
 NO_SAMPLE = SampleIdentifiers()
@@ -173,7 +174,7 @@ def test_other_dates_are_not_the_date_of_birth(written):
     assert not any(p.search(f"seen {written}.") for p in patterns)
 
 
-def record_with(worries: list[str]) -> dict:
+def record_with(worries: list[str]) -> BriefingRecord:
     return {"title": "Multi Agency Quality Assurance Audit: Synthetic", "worries": worries}
 
 
@@ -219,7 +220,7 @@ def test_each_hit_says_where_and_what_kind_and_masks_the_thing_found(audit):
 
 
 def test_the_whole_briefing_is_read_with_each_place_named():
-    record = {
+    record: BriefingRecord = {
         "title": "Multi Agency Quality Assurance Audit: Synthetic",
         "partnership": "Synthetic Partnership",
         "intro": "First paragraph.\n\nSecond paragraph.",
@@ -251,7 +252,7 @@ def test_the_whole_briefing_is_read_with_each_place_named():
 
 
 def test_a_link_address_and_the_change_note_are_scanned_too(audit):
-    record = {
+    record: BriefingRecord = {
         "title": "Multi Agency Quality Assurance Audit: Synthetic",
         "links": [{"title": "Contact", "url": "mailto:duty.team@example.org"}],
     }

@@ -13,6 +13,7 @@ from maqa.briefings.record import (
     validate_record,
 )
 from maqa.briefings.tests.helpers import SEEDS
+from maqa.briefings.types import BriefingRecord
 from maqa.briefings.words import month_year, number_words, ordinal_date
 
 
@@ -122,7 +123,7 @@ def test_validate_record_names_each_problem(record, problem):
 
 def test_briefing_content_refuses_an_invalid_record_with_its_problems():
     with pytest.raises(InvalidRecord) as caught:
-        briefing_content({"children": {"count": "ten"}})
+        briefing_content({"children": {"count": "ten"}})  # type: ignore[typeddict-item]
     assert len(caught.value.problems) == 2
 
 
@@ -245,7 +246,7 @@ def test_resources_take_their_addresses_from_links_by_name():
 
 
 def test_untitled_themes_for_learning_keep_the_bare_heading():
-    record = {
+    record: BriefingRecord = {
         "theme": "T",
         "learning": [
             {"title": "Drift in plans", "found": ["Plans were not reviewed"], "actions": []},

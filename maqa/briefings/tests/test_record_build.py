@@ -92,6 +92,7 @@ def test_it_writes_the_ages_sexes_and_plan_counts_as_the_renderers_do():
     )
     record = build_record(data())
     composed = briefing_content({**record, "intro": None}).intro
+    assert record["intro"] is not None
     assert record["intro"].split("\n\n")[:2] == [composed[0], composed[2]]
 
 
@@ -136,6 +137,7 @@ def test_under_two_years_ages_are_in_months_and_a_newborn_makes_it_and_under():
     record = build_record(data(children=sample))
     assert record["children"]["age_min"] is None
     assert record["children"]["age_max"] == {"value": 20, "unit": "month"}
+    assert record["intro"] is not None
     assert "aged 20 months and under" in record["intro"]
 
 
@@ -147,6 +149,7 @@ def test_children_all_the_same_age_are_all_that_age():
 def test_ages_not_recorded_leave_the_age_sentence_out_and_warn():
     sample = (child(months=None), child(months=None, sex="female"))
     record = build_record(data(children=sample, sample_size=2))
+    assert record["intro"] is not None
     assert "aged" not in record["intro"]
     assert record["intro"].split("\n\n")[1] == "The sample has one boy and one girl."
     assert record["children"]["age_min"] is None and record["children"]["age_max"] is None
@@ -238,6 +241,7 @@ def test_the_record_has_every_field_of_the_format_and_validates():
     assert record["resources"] == ["Neglect toolkit"]
     assert record["links"] == [{"title": "Neglect toolkit", "url": "https://example.org/neglect"}]
     assert record["partnership"] == "Synthetic Safeguarding Children Partnership"
+    assert record["aim"] is not None
     assert record["aim"].startswith("To learn whether")
     assert record["warnings"] == []
     assert validate_record(record) == []

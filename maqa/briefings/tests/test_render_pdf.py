@@ -167,7 +167,9 @@ def test_everything_a_person_typed_shows_as_text(listener, monkeypatch):
     record = nasty_record()
     port = str(listener.port)
     for key in ("aim", "theme"):
-        record[key] = record[key].replace("127.0.0.1:9", f"127.0.0.1:{port}")
+        text = record[key]
+        assert text is not None
+        record[key] = text.replace("127.0.0.1:9", f"127.0.0.1:{port}")
     pdf = render_pdf(record)
     text = flat(pdftotext(pdf))
     assert flat('<script>alert("x")</script> Tom & Jerry < 5 > 3 &amp;') in text

@@ -14,18 +14,18 @@ import subprocess
 import sys
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
 
 import pytest
 
 from maqa.briefings.render_docx import render_docx
 from maqa.briefings.render_pdf import render_pdf
 from maqa.briefings.tests.helpers import SEEDS, docx_text, pdftotext
+from maqa.briefings.types import BriefingRecord
 
 MIN_SCORE = 0.98
 
 
-def parser() -> Callable[..., dict[str, Any]]:
+def parser() -> Callable[..., BriefingRecord]:
     """The briefing import's parser. Missing is a failure, not a skip: the round trip is the
     issue's acceptance test."""
     try:
@@ -39,7 +39,7 @@ def parser() -> Callable[..., dict[str, Any]]:
 
 
 def round_trip(
-    shared_dir: Path, tmp_path: Path, render: Callable[[dict[str, Any]], str]
+    shared_dir: Path, tmp_path: Path, render: Callable[[BriefingRecord], str]
 ) -> subprocess.CompletedProcess[str]:
     parse = parser()
     expected_dir = shared_dir / "seeds-expected"

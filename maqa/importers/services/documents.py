@@ -4,11 +4,10 @@ text or file name."""
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.db import transaction
 
 from maqa.accounts.models import User
+from maqa.briefings.types import BriefingRecord
 from maqa.core.errors import ApplicationError
 from maqa.core.models import AuditEvent
 from maqa.core.services import audit_record
@@ -26,7 +25,7 @@ def document_keep(
     name: str,
     data: bytes,
     digest: str,
-    record: dict[str, Any] | None,
+    record: BriefingRecord | None,
     status: str,
     problem: str,
 ) -> ImportedDocument:

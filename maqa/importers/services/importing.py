@@ -11,12 +11,12 @@ from __future__ import annotations
 
 import dataclasses
 from dataclasses import dataclass
-from typing import Any
 
 from django.db import IntegrityError, transaction
 
 from maqa.accounts.models import User
 from maqa.audits.models import Audit
+from maqa.briefings.types import BriefingRecord
 from maqa.core.errors import ApplicationError
 from maqa.core.models import AuditEvent
 from maqa.core.services import audit_record
@@ -110,7 +110,7 @@ def briefing_import(
     filename: str,
     data: bytes,
     apply: bool,
-    record_override: dict[str, Any] | None = None,
+    record_override: BriefingRecord | None = None,
     decision: str | None = None,
 ) -> ImportOutcome:
     """Import one briefing document as a published, imported audit with its findings.
@@ -136,7 +136,7 @@ def briefing_import(
         return _already(outcome, held)
     parsed = held.record if held is not None and held.record is not None else None
     if record_override is not None:
-        record: dict[str, Any] | None = record_override
+        record: BriefingRecord | None = record_override
     elif parsed is not None:
         record = parsed
     else:

@@ -7,8 +7,8 @@ import hashlib
 import logging
 import re
 import unicodedata
-from typing import Any
 
+from maqa.briefings.types import BriefingRecord
 from maqa.importers.formats import UnsupportedDocument, detect_format
 from maqa.importers.guard import ParseCrashed, ParseRefused, parse_in_child
 from maqa.importers.parse import parse_briefing
@@ -42,7 +42,7 @@ def refusal_of(data: bytes) -> str | None:
     return None
 
 
-def read_record(data: bytes, filename: str) -> tuple[dict[str, Any] | None, str]:
+def read_record(data: bytes, filename: str) -> tuple[BriefingRecord | None, str]:
     """(the record, "") or (None, why it could not be read). Never raises.
 
     The document is read in a child process within limits on time, memory and size (guard.py);

@@ -6,14 +6,20 @@ import json
 import re
 import subprocess
 import sys
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
+
+from maqa.briefings.types import BriefingRecord
 
 DOCUMENTS = Path(__file__).resolve().parent / "documents"
 
 
 def score(
-    shared: Path, expected: dict[str, dict[str, Any]], parsed: dict[str, dict[str, Any]], work: Path
+    shared: Path,
+    expected: Mapping[str, Mapping[str, Any]],
+    parsed: Mapping[str, BriefingRecord],
+    work: Path,
 ) -> dict[str, float]:
     """Per-document scores from ``eval/score_records.py`` (a subprocess on two folders of JSON)."""
     expected_dir, parsed_dir = work / "expected", work / "parsed"

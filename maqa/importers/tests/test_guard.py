@@ -8,11 +8,11 @@ import inspect
 import io
 import time
 import zipfile
-from typing import Any
 
 import docx
 import pytest
 
+from maqa.briefings.types import BriefingRecord
 from maqa.core.errors import ApplicationError
 from maqa.importers import UnsupportedDocument, parse_briefing
 from maqa.importers.guard import ParseCrashed, ParseRefused, parse_in_child
@@ -76,17 +76,17 @@ def zip_bomb_docx() -> bytes:
     return out.getvalue()
 
 
-def _sleepy(data: bytes, filename: str = "") -> dict[str, Any]:
+def _sleepy(data: bytes, filename: str = "") -> BriefingRecord:
     time.sleep(30)
     return {}
 
 
-def _greedy(data: bytes, filename: str = "") -> dict[str, Any]:
+def _greedy(data: bytes, filename: str = "") -> BriefingRecord:
     hoard = [bytearray(16 * 1024 * 1024) for _ in range(64)]  # 1 GB
-    return {"size": len(hoard)}
+    return {"warnings": [f"{len(hoard)} blocks"]}
 
 
-def _broken(data: bytes, filename: str = "") -> dict[str, Any]:
+def _broken(data: bytes, filename: str = "") -> BriefingRecord:
     raise RuntimeError("boom")
 
 

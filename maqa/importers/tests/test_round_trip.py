@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import Any
 
 import pytest
 
+from maqa.briefings.types import BriefingRecord
 from maqa.importers import parse_briefing
 from maqa.importers.tests.helpers import score
 
@@ -15,7 +15,7 @@ briefings = pytest.importorskip("maqa.testing.briefings", reason="the renderer i
 MINIMUM = 0.98  # the issue's bar; measured: 1.000 for every record in every format
 
 
-def _render(record: dict[str, Any], fmt: str) -> bytes:
+def _render(record: BriefingRecord, fmt: str) -> bytes:
     if fmt == "html":
         from maqa.briefings.render_html import render_html
 
@@ -29,7 +29,7 @@ def _render(record: dict[str, Any], fmt: str) -> bytes:
     return render_docx(record)
 
 
-def _records(shared: Path) -> dict[str, dict[str, Any]]:
+def _records(shared: Path) -> dict[str, BriefingRecord]:
     records = {
         path.stem: json.loads(path.read_text())
         for path in sorted((shared / "seeds-expected").glob("*.json"))

@@ -9,6 +9,7 @@ from typing import Any
 
 import pytest
 
+from maqa.briefings.types import BriefingRecord
 from maqa.importers import parse_briefing
 from maqa.importers.tests.helpers import score
 
@@ -29,12 +30,12 @@ def _expected(shared: Path, seed: Path) -> dict[str, Any]:
 
 
 @pytest.fixture
-def parsed(shared_dir: Path) -> dict[str, dict[str, Any]]:
+def parsed(shared_dir: Path) -> dict[str, BriefingRecord]:
     return {seed.stem: parse_briefing(seed.read_bytes(), seed.name) for seed in _seeds(shared_dir)}
 
 
 @pytest.fixture
-def scores(shared_dir: Path, parsed: dict[str, dict[str, Any]], tmp_path: Path) -> dict[str, float]:
+def scores(shared_dir: Path, parsed: dict[str, BriefingRecord], tmp_path: Path) -> dict[str, float]:
     expected = {seed.stem: _expected(shared_dir, seed) for seed in _seeds(shared_dir)}
     return score(shared_dir, expected, parsed, tmp_path)
 

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import pytest
 
+from maqa.briefings.types import BriefingRecord
 from maqa.importers import parse_briefing
 from maqa.importers.tests.helpers import document
 
 
-def parse_text(text: str) -> dict:
+def parse_text(text: str) -> BriefingRecord:
     return parse_briefing(text.encode(), "briefing.txt")
 
 

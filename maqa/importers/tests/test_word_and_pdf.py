@@ -11,6 +11,7 @@ from docx.opc.constants import RELATIONSHIP_TYPE
 from docx.oxml import OxmlElement, parse_xml
 from docx.oxml.ns import qn
 
+from maqa.briefings.types import BriefingRecord
 from maqa.importers import parse_briefing
 
 
@@ -42,7 +43,7 @@ def _text_box(paragraph: Any, lines: list[str]) -> None:
 
 
 @pytest.fixture(scope="module")
-def word_briefing() -> dict[str, Any]:
+def word_briefing() -> BriefingRecord:
     document = docx.Document()
     document.add_paragraph("Multi-agency audit: Hidden Harm", style="Title")
     document.add_paragraph(
@@ -144,7 +145,7 @@ shared with the police, schools or the exploitation hub across the whole of the 
 
 
 @pytest.fixture(scope="module")
-def pdf_briefing() -> dict[str, Any]:
+def pdf_briefing() -> BriefingRecord:
     import weasyprint
 
     return parse_briefing(weasyprint.HTML(string=PDF_HTML).write_pdf(), "exploitation.pdf")

@@ -4,6 +4,7 @@ import io
 
 from django.core.files.uploadedfile import SimpleUploadedFile
 
+from maqa.briefings.types import BriefingRecord
 from maqa.core.models import AuditEvent
 from maqa.testing.personas import sign_in
 
@@ -56,7 +57,7 @@ def test_the_logo_reaches_the_briefing_pdf(personas, settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path
     partnership_logo_set(actor=personas.admin, ip=None, data=PNG)
     personas.partnership.refresh_from_db()
-    record = {
+    record: BriefingRecord = {
         "title": "Multi Agency Quality Assurance Audit: Test",
         "theme": "Test",
         "partnership": personas.partnership.name,

@@ -378,7 +378,7 @@ def definitions(draw: Any) -> dict[str, Any]:
         ),
         "name": draw(TEXT),
         "description": draw(OPTIONAL_TEXT),
-        "grade_scale": {k: scale[k] for k in ("slug", "name", "grades")},
+        "grade_scale": {"slug": scale["slug"], "name": scale["name"], "grades": scale["grades"]},
         "domains": domains,
         "free_text": [
             {"key": key, "title": draw(TEXT), "hint": draw(OPTIONAL_TEXT)} for key in free_keys

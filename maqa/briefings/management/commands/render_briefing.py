@@ -7,6 +7,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from maqa.briefings.record import InvalidRecord, validate_record
+from maqa.briefings.types import BriefingRecord
 
 FORMATS = ("html", "pdf", "docx")
 
@@ -77,7 +78,7 @@ class Command(BaseCommand):
             raise CommandError(f"Cannot write {output}: {exc.strerror or exc}.") from exc
         self.stdout.write(f"Wrote {output} ({fmt.upper()}, {len(data) / 1024:.1f} KB).")
 
-    def _render(self, record: dict[str, Any], fmt: str, logo: Path | None) -> bytes:
+    def _render(self, record: BriefingRecord, fmt: str, logo: Path | None) -> bytes:
         if fmt == "html":
             from maqa.briefings.render_html import render_html
 
