@@ -28,7 +28,9 @@ def locked_at_version(rows: QuerySet[M] | Manager[M], pk: int, version: int, sta
 
     ``stale`` is the message, or a function of the current row (None when it is gone) giving
     the error, for refusals that show what changed."""
-    current = rows.select_for_update().filter(pk=pk).first()
+    # Only this table's row is locked (of=self): PostgreSQL refuses FOR UPDATE on the nullable
+    # side of an outer join, which a default ordering through a nullable foreign key makes.
+    current = rows.select_for_update(of=("self",)).filter(pk=pk).first()
     if current is None or getattr(current, "version", None) != version:
         raise _refusal(stale, current)
     return current
